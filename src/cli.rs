@@ -1,0 +1,253 @@
+//! The `origine` command line: serve, keygen, admin, verify, audit.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+
+use crate::config::Config;
+use crate::crypto::{Bundle, Keyring, KeysDocument, check_bundle, keys};
+use crate::service::{audit, tokens};
+use crate::store::{self, ROLES};
+
+/// Origine: certificates for goods and services made in prison, and their public register.
+#[derive(Debug, Parser)]
+#[command(name = "origine", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the service (migrates the database, creates a signing key if there is none).
+    Serve {
+        /// Load demo data into an empty database.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Create a new signing key (mode 0600) and print its public key and kid.
+    Keygen,
+    /// Administration.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Verify a certificate bundle offline (exit 0 valid, 1 invalid, 2 usage).
+    Verify {
+        /// Bundle file or URL (e.g. http://host/api/v1/certificates/ID).
+        bundle: String,
+        /// Keys document file or URL (default: the bundle URL's /.well-known/origine-keys.json,
+        /// or the local keys directory).
+        #[arg(long)]
+        keys: Option<String>,
+    },
+    /// Re-verify the whole register: every hash, signature and chain link.
+    Audit,
+}
+
+/// Administration commands.
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create an API token and print only the token.
+    CreateKey {
+        /// admin, auditor or producer.
+        #[arg(long)]
+        role: String,
+        /// The producer a producer token belongs to.
+        #[arg(long)]
+        producer: Option<String>,
+        /// What the token is for.
+        #[arg(long)]
+        label: Option<String>,
+    },
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "origine=info,warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(match e.downcast_ref::<Usage>() {
+                Some(_) => 2,
+                None => 1,
+            })
+        }
+    }
+}
+
+/// A mistake in how the command was called (exit 2).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct Usage(String);
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let config = cli.config;
+    match cli.command {
+        Command::Serve { demo } => serve(&config, demo).await,
+        Command::Keygen => {
+            let (kid, public) = keys::generate(&config.keys_dir, &config.log_origin())?;
+            println!(
+                "kid: {kid}\npublic_key: {public}\nname: {}",
+                config.log_origin()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Admin {
+            command:
+                AdminCommand::CreateKey {
+                    role,
+                    producer,
+                    label,
+                },
+        } => {
+            if !ROLES.contains(&role.as_str()) {
+                return Err(Usage(format!("--role must be one of {}", ROLES.join(", "))).into());
+            }
+            if (role == "producer") != producer.is_some() {
+                return Err(Usage(
+                    "--producer ID is required for, and only for, --role producer".into(),
+                )
+                .into());
+            }
+            let store = store::connect(&config.database_url).await?;
+            if let Some(id) = &producer
+                && store.producer(id).await?.is_none()
+            {
+                bail!("no producer with id {id:?}");
+            }
+            let (token, _) =
+                tokens::create(&*store, &role, producer.as_deref(), label.as_deref()).await?;
+            println!("{token}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Verify { bundle, keys } => verify(&config, &bundle, keys.as_deref()),
+        Command::Audit => {
+            let store = store::connect(&config.database_url).await?;
+            let keys = Keyring::load(&config.keys_dir, &config.log_origin())?;
+            let report = audit::audit(&*store, &keys).await?;
+            let mut out = std::io::stdout().lock();
+            for f in &report.failures {
+                writeln!(
+                    out,
+                    "entry {} ({} {}): {}",
+                    f.seq, f.kind, f.subject, f.reason
+                )?;
+            }
+            if report.is_clean() {
+                writeln!(
+                    out,
+                    "audit clean: {} entries, every hash, signature and chain link verified",
+                    report.entries
+                )?;
+                Ok(ExitCode::SUCCESS)
+            } else {
+                writeln!(
+                    out,
+                    "audit FAILED: {} problem(s) in {} entries",
+                    report.failures.len(),
+                    report.entries
+                )?;
+                Ok(ExitCode::from(1))
+            }
+        }
+    }
+}
+
+async fn serve(config: &Config, demo: bool) -> anyhow::Result<ExitCode> {
+    let running = crate::server::spawn(config).await?;
+    if demo && crate::demo::load(&running.state).await? {
+        tracing::info!("demo data loaded");
+    }
+    tracing::info!(
+        addr = %running.addr,
+        base_url = %running.state.base_url,
+        database = %crate::server::redact(&config.database_url),
+        kid = %running.state.keys.active().kid,
+        "Origine is serving"
+    );
+    running.task.await??;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads a file, or fetches a URL.
+fn fetch(source: &str) -> anyhow::Result<Vec<u8>> {
+    if source.starts_with("http://") || source.starts_with("https://") {
+        let mut response = ureq::get(source)
+            .call()
+            .with_context(|| format!("fetching {source}"))?;
+        Ok(response
+            .body_mut()
+            .with_config()
+            .limit(16 << 20)
+            .read_to_vec()?)
+    } else {
+        std::fs::read(Path::new(source)).with_context(|| format!("reading {source}"))
+    }
+}
+
+fn verify(config: &Config, bundle_src: &str, keys_src: Option<&str>) -> anyhow::Result<ExitCode> {
+    let bundle: Bundle = serde_json::from_slice(&fetch(bundle_src)?)
+        .map_err(|e| Usage(format!("{bundle_src} is not a certificate bundle: {e}")))?;
+    let keys: KeysDocument = match keys_src {
+        Some(src) => serde_json::from_slice(&fetch(src)?)
+            .map_err(|e| Usage(format!("{src} is not a keys document: {e}")))?,
+        None if bundle_src.starts_with("http") => {
+            let origin: String = bundle_src
+                .splitn(4, '/')
+                .take(3)
+                .collect::<Vec<_>>()
+                .join("/");
+            serde_json::from_slice(&fetch(&format!("{origin}/.well-known/origine-keys.json"))?)?
+        }
+        None => Keyring::load(&config.keys_dir, &config.log_origin())
+            .map_err(|e| Usage(format!("no --keys given and no local keys: {e}")))?
+            .document(),
+    };
+    let check = check_bundle(&bundle, &keys);
+    let id = bundle.certificate["id"].as_str().unwrap_or("?");
+    if check.is_valid() {
+        println!(
+            "valid: certificate {id}, signed by {} (key {})",
+            keys.issuer, bundle.kid
+        );
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("INVALID: certificate {id}");
+        for reason in check.reasons {
+            println!("  - {reason}");
+        }
+        Ok(ExitCode::from(1))
+    }
+}

@@ -1,0 +1,85 @@
+//! Settings, from flags or the environment, with the defaults SPEC fixes.
+
+use std::path::PathBuf;
+
+/// How the service is reached and where it keeps its data.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Config {
+    /// Database: `sqlite://PATH` (embedded) or `postgres://…`.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/origine.db",
+        global = true
+    )]
+    pub database_url: String,
+    /// Address the server listens on.
+    #[arg(
+        long,
+        env = "ORIGINE_BIND",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
+    pub bind: String,
+    /// Public address QR codes point to (default `http://` + bind).
+    #[arg(long, env = "ORIGINE_BASE_URL", global = true)]
+    pub base_url: Option<String>,
+    /// Directory holding the signing keys.
+    #[arg(long, env = "ORIGINE_KEYS_DIR", default_value = "keys", global = true)]
+    pub keys_dir: PathBuf,
+    /// Checkpoint origin line and key name (default: the base URL's host + `/log`).
+    #[arg(long, env = "ORIGINE_LOG_ORIGIN", global = true)]
+    pub log_origin: Option<String>,
+}
+
+impl Config {
+    /// The public base URL, without a trailing slash.
+    pub fn base_url(&self) -> String {
+        self.base_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.bind))
+            .trim_end_matches('/')
+            .to_owned()
+    }
+
+    /// The log origin, which also names the issuer and keys.
+    pub fn log_origin(&self) -> String {
+        self.log_origin
+            .clone()
+            .unwrap_or_else(|| format!("{}/log", host_of(&self.base_url())))
+    }
+}
+
+/// The host of a URL, without scheme, port, path or user info.
+pub fn host_of(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, a)| a);
+    if authority.starts_with('[') {
+        return authority
+            .split_inclusive(']')
+            .next()
+            .unwrap_or(authority)
+            .to_owned();
+    }
+    authority
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_of;
+
+    #[test]
+    fn origin_host_drops_scheme_port_and_path() {
+        assert_eq!(host_of("http://127.0.0.1:8080"), "127.0.0.1");
+        assert_eq!(
+            host_of("https://Origine.example.it/base/"),
+            "origine.example.it"
+        );
+        assert_eq!(host_of("http://[::1]:8080/x"), "[::1]");
+    }
+}

@@ -1,0 +1,165 @@
+//! The certificate bundle and the keys document, and the offline check that ties them:
+//! hash of the JCS bytes, key ID, key validity and Ed25519 signature.
+
+use data_encoding::BASE64URL_NOPAD;
+use ed25519_dalek::{Signature, VerifyingKey};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use super::jcs;
+use super::keys::key_id;
+
+/// A signed log entry as served and verified: the body and what proves it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Bundle {
+    /// The signed body (a certificate, or a status entry).
+    #[schema(value_type = Object)]
+    pub certificate: Value,
+    /// Hex SHA-256 of the body's JCS bytes.
+    pub hash: String,
+    /// Ed25519 signature over the body's JCS bytes, base64url without padding.
+    pub signature: String,
+    /// Key ID of the signing key.
+    pub kid: String,
+}
+
+/// The issuer's public keys, as served at `/.well-known/origine-keys.json`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct KeysDocument {
+    pub issuer: String,
+    pub keys: Vec<PublicKeyEntry>,
+}
+
+/// One public key and its validity.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PublicKeyEntry {
+    pub kid: String,
+    pub alg: String,
+    /// The 32-byte Ed25519 public key, base64url without padding.
+    pub public_key: String,
+    pub not_before: String,
+    pub not_after: Option<String>,
+    /// `active`, `retired` or `withdrawn`.
+    pub status: String,
+}
+
+/// What the offline check found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BundleCheck {
+    /// `hash` equals SHA-256 of the JCS bytes of the body.
+    pub hash: bool,
+    /// The signature verifies under a usable key of the document.
+    pub signature: bool,
+    /// Every reason the bundle is not valid, in words a person can act on.
+    pub reasons: Vec<String>,
+}
+
+impl BundleCheck {
+    /// True when every check passed.
+    pub fn is_valid(&self) -> bool {
+        self.hash && self.signature && self.reasons.is_empty()
+    }
+}
+
+/// Checks `bundle` against the keys in `keys`, offline.
+pub fn check_bundle(bundle: &Bundle, keys: &KeysDocument) -> BundleCheck {
+    let mut reasons = Vec::new();
+    let bytes = match jcs::canonical(&bundle.certificate) {
+        Ok(b) => b,
+        Err(e) => {
+            return BundleCheck {
+                hash: false,
+                signature: false,
+                reasons: vec![format!("certificate cannot be canonicalised: {e}")],
+            };
+        }
+    };
+    let hash = jcs::sha256_hex(&bytes) == bundle.hash.to_ascii_lowercase();
+    if !hash {
+        reasons.push("hash does not match the certificate's JCS bytes".to_owned());
+    }
+    let body_kid = bundle.certificate["issuer"]["kid"].as_str();
+    if body_kid.is_some_and(|k| k != bundle.kid) {
+        reasons.push(format!(
+            "certificate names key {} but the bundle is signed with {}",
+            body_kid.unwrap_or_default(),
+            bundle.kid
+        ));
+    }
+    let signature = match usable_key(bundle, keys) {
+        Ok(key) => {
+            let verified = BASE64URL_NOPAD
+                .decode(bundle.signature.as_bytes())
+                .ok()
+                .and_then(|b| Signature::from_slice(&b).ok())
+                .is_some_and(|sig| key.verify_strict(&bytes, &sig).is_ok());
+            if !verified {
+                reasons.push("signature does not verify over the certificate's JCS bytes".into());
+            }
+            verified
+        }
+        Err(reason) => {
+            reasons.push(reason);
+            false
+        }
+    };
+    BundleCheck {
+        hash,
+        signature,
+        reasons,
+    }
+}
+
+/// Finds the key for the bundle's kid and checks it may vouch for this entry.
+fn usable_key(bundle: &Bundle, keys: &KeysDocument) -> Result<VerifyingKey, String> {
+    let entry = keys
+        .keys
+        .iter()
+        .find(|k| k.kid == bundle.kid)
+        .ok_or_else(|| format!("key {} is not in the issuer's keys document", bundle.kid))?;
+    if entry.alg != "Ed25519" {
+        return Err(format!(
+            "key {} has unsupported alg {}",
+            entry.kid, entry.alg
+        ));
+    }
+    let public: [u8; 32] = BASE64URL_NOPAD
+        .decode(entry.public_key.as_bytes())
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| format!("key {} is not a 32-byte base64url public key", entry.kid))?;
+    if key_id(&keys.issuer, &public) != entry.kid {
+        return Err(format!(
+            "key {} does not match its public key and issuer {:?}",
+            entry.kid, keys.issuer
+        ));
+    }
+    if entry.status == "withdrawn" {
+        return Err(format!(
+            "key {} has been withdrawn: nothing it signed can be trusted",
+            entry.kid
+        ));
+    }
+    // Certificates carry `issued_at`, status entries `effective_at`; RFC 3339 UTC strings
+    // with the same shape compare correctly as text.
+    let signed_at = bundle.certificate["issued_at"]
+        .as_str()
+        .or_else(|| bundle.certificate["effective_at"].as_str());
+    if let Some(at) = signed_at {
+        if at < entry.not_before.as_str() {
+            return Err(format!(
+                "signed at {at}, before key {} was valid",
+                entry.kid
+            ));
+        }
+        if entry.not_after.as_deref().is_some_and(|end| at > end) {
+            return Err(format!(
+                "signed at {at}, after key {} was retired",
+                entry.kid
+            ));
+        }
+    }
+    VerifyingKey::from_bytes(&public)
+        .map_err(|_| format!("key {} is not a valid Ed25519 point", entry.kid))
+}

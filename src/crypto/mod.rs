@@ -1,0 +1,11 @@
+//! Canonical JSON, hashing, Ed25519 keys and the offline check of a certificate bundle.
+//!
+//! Pure code: nothing here touches the network or the database, so the CLI's offline
+//! `verify` and the server's verification report share exactly the same checks.
+
+pub mod bundle;
+pub mod jcs;
+pub mod keys;
+
+pub use bundle::{Bundle, BundleCheck, KeysDocument, PublicKeyEntry, check_bundle};
+pub use keys::{KeyError, Keyring, SigningKeyFile, key_id};

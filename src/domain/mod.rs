@@ -1,0 +1,18 @@
+//! The certification domain: institutes, producers, lots, claims, certificates and status.
+//!
+//! Pure types and rules with no I/O. Requests are parsed here once, at the edge, into types
+//! that can only hold valid values; everything past this point can trust them.
+
+pub mod certificate;
+pub mod gtin;
+pub mod ids;
+pub mod institute;
+pub mod lot;
+pub mod producer;
+pub mod status;
+pub mod validation;
+pub mod vat;
+
+pub use gtin::Gtin;
+pub use validation::{FieldError, ValidationErrors};
+pub use vat::VatNumber;

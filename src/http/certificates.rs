@@ -1,0 +1,195 @@
+//! Certificates: bundle, verification reports, status changes and QR codes.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::AppState;
+use super::error::{AppError, Problem};
+use super::extract::{ApiJson, ApiQuery, Caller};
+use crate::crypto::Bundle;
+use crate::domain::ValidationErrors;
+use crate::domain::status::{StatusChange, StatusRequest, Subject};
+use crate::service::issuer::Draft;
+use crate::service::report::{Report, bundle_of, report};
+use crate::store::NewEntry;
+
+/// Most ids in one bulk verification.
+const MAX_BULK: usize = 1000;
+
+fn unknown(id: &str) -> AppError {
+    AppError::not_found(format!("no certificate with id {id:?}"))
+}
+
+/// The certificate bundle: signed body, hash, signature and key id (public).
+#[utoipa::path(get, path = "/api/v1/certificates/{id}", tag = "verify",
+    params(("id" = String, Path)),
+    responses((status = 200, body = Bundle), (status = 404, body = Problem)))]
+pub async fn bundle(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Bundle>, AppError> {
+    let entry = app
+        .store
+        .certificate_entry(&id)
+        .await?
+        .ok_or_else(|| unknown(&id))?;
+    Ok(Json(bundle_of(&entry)))
+}
+
+/// Unit label parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct UnitQuery {
+    /// Serial number of the unit, for serialised lots.
+    pub serial: Option<u64>,
+}
+
+/// The verification report (public).
+#[utoipa::path(get, path = "/api/v1/verify/{id}", tag = "verify",
+    params(("id" = String, Path), UnitQuery),
+    responses((status = 200, body = Report), (status = 404, body = Problem)))]
+pub async fn verify_one(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    ApiQuery(unit): ApiQuery<UnitQuery>,
+) -> Result<Json<Report>, AppError> {
+    report(&*app.store, &app.keys, &id, unit.serial)
+        .await?
+        .map(Json)
+        .ok_or_else(|| unknown(&id))
+}
+
+/// Bulk verification request.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkRequest {
+    /// Up to 1000 certificate ids.
+    pub ids: Vec<String>,
+}
+
+/// One answer of a bulk verification: a report, or why there is none.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum BulkItem {
+    Report(Report),
+    Missing { id: String, error: String },
+}
+
+/// Bulk verification response, in the order of the request.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BulkResponse {
+    pub reports: Vec<BulkItem>,
+}
+
+/// Verify many certificates at once, e.g. a whole delivery (public).
+#[utoipa::path(post, path = "/api/v1/verify", tag = "verify",
+    request_body = BulkRequest,
+    responses((status = 200, body = BulkResponse), (status = 400, body = Problem), (status = 422, body = Problem)))]
+pub async fn verify_many(
+    State(app): State<AppState>,
+    ApiJson(req): ApiJson<BulkRequest>,
+) -> Result<Json<BulkResponse>, AppError> {
+    if req.ids.is_empty() || req.ids.len() > MAX_BULK {
+        return Err(ValidationErrors::one(
+            "ids",
+            format!("must list 1 to {MAX_BULK} certificate ids"),
+        )
+        .into());
+    }
+    let mut reports = Vec::with_capacity(req.ids.len());
+    for id in req.ids {
+        let id = id.trim().to_owned();
+        reports.push(match report(&*app.store, &app.keys, &id, None).await? {
+            Some(r) => BulkItem::Report(r),
+            None => BulkItem::Missing {
+                id,
+                error: "no certificate with this id".into(),
+            },
+        });
+    }
+    Ok(Json(BulkResponse { reports }))
+}
+
+/// Suspend, revoke or reinstate a certificate, with a reason (admin): a signed log entry.
+#[utoipa::path(post, path = "/api/v1/certificates/{id}/status", tag = "status",
+    params(("id" = String, Path)),
+    request_body = StatusRequest,
+    responses((status = 201, body = Bundle), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("token" = [])))]
+pub async fn set_status(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<StatusRequest>,
+) -> Result<(StatusCode, Json<Bundle>), AppError> {
+    caller.require(&["admin"])?;
+    app.store
+        .certificate_entry(&id)
+        .await?
+        .ok_or_else(|| unknown(&id))?;
+    let change = StatusChange::parse(Subject::Certificate, &id, req)?;
+    let entry = NewEntry::Status {
+        kind: "certificate_status",
+        subject: id,
+        status: change.status.clone(),
+    };
+    let logged = app.issuer.issue(entry, Draft::Status(change)).await?;
+    Ok((StatusCode::CREATED, Json(bundle_of(&logged))))
+}
+
+/// The address a certificate's QR code carries.
+pub fn page_url(app: &AppState, id: &str) -> String {
+    format!("{}/c/{id}", app.base_url)
+}
+
+async fn known(app: &AppState, id: &str) -> Result<(), AppError> {
+    app.store
+        .certificate_entry(id)
+        .await?
+        .map(|_| ())
+        .ok_or_else(|| unknown(id))
+}
+
+/// QR code (PNG) pointing at the certificate's page (public).
+#[utoipa::path(get, path = "/api/v1/certificates/{id}/qr.png", tag = "labels",
+    params(("id" = String, Path)),
+    responses((status = 200, content_type = "image/png", body = Vec<u8>), (status = 404, body = Problem)))]
+pub async fn qr_png(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, AppError> {
+    known(&app, &id).await?;
+    let png =
+        crate::qr::png(&page_url(&app, &id), 8).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/png"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        png,
+    ))
+}
+
+/// QR code (SVG) pointing at the certificate's page (public).
+#[utoipa::path(get, path = "/api/v1/certificates/{id}/qr.svg", tag = "labels",
+    params(("id" = String, Path)),
+    responses((status = 200, content_type = "image/svg+xml", body = String), (status = 404, body = Problem)))]
+pub async fn qr_svg(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, AppError> {
+    known(&app, &id).await?;
+    let svg =
+        crate::qr::svg(&page_url(&app, &id)).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        svg,
+    ))
+}

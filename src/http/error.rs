@@ -1,0 +1,191 @@
+//! The one error type of the HTTP edge, rendered as RFC 9457 problem details.
+//!
+//! Policy: a client's mistake gets a 4xx that says what to fix (and names the field for
+//! validation); a server fault gets a 500 or 503 whose details go to the log, never to
+//! the client.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::domain::{FieldError, ValidationErrors};
+use crate::service::issuer::IssueError;
+use crate::service::register::RegisterError;
+use crate::store::{Rejection, StoreError};
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI naming the kind of problem.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+/// Everything a handler can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("invalid request")]
+    Validation(#[from] ValidationErrors),
+    #[error("{detail}")]
+    BadRequest {
+        detail: String,
+        errors: Vec<FieldError>,
+    },
+    #[error("missing or unknown API token")]
+    Unauthorized,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{detail}")]
+    Conflict { field: &'static str, detail: String },
+    #[error("request body is larger than {0} bytes")]
+    TooLarge(usize),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("the service cannot answer right now")]
+    Unavailable(String),
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl AppError {
+    /// A 404 for `what`.
+    pub fn not_found(what: impl Into<String>) -> Self {
+        Self::NotFound(what.into())
+    }
+
+    /// A 400 naming one field.
+    pub fn bad_field(field: impl Into<String>, message: impl Into<String>) -> Self {
+        let message = message.into();
+        Self::BadRequest {
+            detail: message.clone(),
+            errors: vec![FieldError {
+                field: field.into(),
+                message,
+            }],
+        }
+    }
+
+    fn status(&self) -> StatusCode {
+        match self {
+            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn slug(&self) -> &'static str {
+        match self {
+            Self::Validation(_) => "validation",
+            Self::BadRequest { .. } => "bad-request",
+            Self::Unauthorized => "unauthorized",
+            Self::Forbidden(_) => "forbidden",
+            Self::NotFound(_) => "not-found",
+            Self::Conflict { .. } => "conflict",
+            Self::TooLarge(_) => "too-large",
+            Self::UnsupportedMediaType(_) => "unsupported-media-type",
+            Self::Unavailable(_) => "unavailable",
+            Self::Internal(_) => "internal",
+        }
+    }
+
+    /// The problem document for this error.
+    pub fn problem(&self) -> Problem {
+        let status = self.status();
+        let errors = match self {
+            Self::Validation(v) => v.0.clone(),
+            Self::BadRequest { errors, .. } => errors.clone(),
+            Self::Conflict { field, detail } => vec![FieldError {
+                field: (*field).to_owned(),
+                message: detail.clone(),
+            }],
+            _ => Vec::new(),
+        };
+        let detail = match self {
+            Self::Validation(v) => format!("{v}"),
+            other => other.to_string(),
+        };
+        Problem {
+            kind: format!("urn:origine:problem:{}", self.slug()),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail,
+            errors,
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        match &self {
+            Self::Internal(cause) => tracing::error!(%cause, "internal error"),
+            Self::Unavailable(cause) => tracing::warn!(%cause, "service unavailable"),
+            _ => {}
+        }
+        let status = self.status();
+        let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
+        let mut response = (status, body).into_response();
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if matches!(self, Self::Unauthorized) {
+            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict(field) => Self::Conflict {
+                field,
+                detail: format!("{field} is already registered"),
+            },
+            StoreError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_)) => {
+                Self::Unavailable(e.to_string())
+            }
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<RegisterError> for AppError {
+    fn from(e: RegisterError) -> Self {
+        match e {
+            RegisterError::Invalid(v) => Self::Validation(v),
+            RegisterError::NotAllowed(why) => Self::Forbidden(why),
+            RegisterError::Issue(e) => e.into(),
+            RegisterError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<IssueError> for AppError {
+    fn from(e: IssueError) -> Self {
+        match e {
+            IssueError::Rejected(Rejection::DuplicateLotCode) => Self::Conflict {
+                field: "lot_code",
+                detail: "this producer has already registered a lot with this lot_code".into(),
+            },
+            IssueError::Store(cause) => Self::Unavailable(cause),
+            IssueError::Closed => Self::Unavailable("issuer stopped".into()),
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! Extractors: a JSON body that fails as a problem naming the field, and the caller's
+//! API token.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::{StatusCode, header, request::Parts};
+use serde::de::DeserializeOwned;
+
+use super::AppState;
+use super::error::AppError;
+use crate::crypto::jcs;
+use crate::store::TokenRecord;
+
+/// Largest request body accepted.
+pub const MAX_BODY: usize = 1 << 20;
+
+/// A JSON request body; every way it can be wrong is a problem naming the field.
+#[derive(Debug)]
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        let json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .map(|v| v.trim().to_ascii_lowercase())
+            .is_some_and(|mime| {
+                mime == "application/json"
+                    || (mime.starts_with("application/") && mime.ends_with("+json"))
+            });
+        if !json {
+            return Err(AppError::UnsupportedMediaType(
+                "send the body as JSON with Content-Type: application/json".into(),
+            ));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::TooLarge(MAX_BODY)
+            } else {
+                AppError::BadRequest {
+                    detail: format!("could not read the request body: {e}"),
+                    errors: Vec::new(),
+                }
+            }
+        })?;
+        parse(&bytes).map(ApiJson)
+    }
+}
+
+/// Parses JSON, naming the field of the first error.
+///
+/// # Errors
+/// A 400 problem for broken JSON, a 422 for a wrong type, unknown or missing field.
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    let result: Result<T, _> = serde_path_to_error::deserialize(de);
+    result.map_err(|e| {
+        let inner = e.inner();
+        let message = inner.to_string();
+        let mut field = e.path().to_string();
+        if field == "." {
+            field.clear();
+        }
+        // serde reports unknown and missing fields at their parent; name the field itself.
+        for prefix in ["unknown field `", "missing field `"] {
+            if let Some(rest) = message.strip_prefix(prefix)
+                && let Some(name) = rest.split('`').next()
+            {
+                field = if field.is_empty() {
+                    name.to_owned()
+                } else {
+                    format!("{field}.{name}")
+                };
+            }
+        }
+        let message = message
+            .split(" at line ")
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        if inner.is_data() {
+            let field = if field.is_empty() {
+                "body".to_owned()
+            } else {
+                field
+            };
+            AppError::Validation(crate::domain::ValidationErrors::one(field, message))
+        } else {
+            AppError::BadRequest {
+                detail: format!("the body is not valid JSON: {inner}"),
+                errors: vec![crate::domain::FieldError {
+                    field: if field.is_empty() {
+                        "body".to_owned()
+                    } else {
+                        field
+                    },
+                    message,
+                }],
+            }
+        }
+    })
+}
+
+/// The caller, identified by an API token.
+#[derive(Debug, Clone)]
+pub struct Caller(pub TokenRecord);
+
+impl Caller {
+    /// Allows only the given roles.
+    ///
+    /// # Errors
+    /// 403 for any other role.
+    pub fn require(&self, roles: &[&str]) -> Result<&Self, AppError> {
+        if roles.contains(&self.0.role.as_str()) {
+            Ok(self)
+        } else {
+            Err(AppError::Forbidden(format!(
+                "this needs the {} role; your token has {}",
+                roles.join(" or "),
+                self.0.role
+            )))
+        }
+    }
+
+    /// The producer a producer token belongs to.
+    pub fn producer_id(&self) -> Option<&str> {
+        self.0.producer_id.as_deref()
+    }
+
+    /// Admin and auditor see everything; a producer only its own organisation.
+    pub fn may_read_producer(&self, producer_id: &str) -> bool {
+        matches!(self.0.role.as_str(), "admin" | "auditor")
+            || self.producer_id() == Some(producer_id)
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .ok_or(AppError::Unauthorized)?;
+        let record = state
+            .store
+            .token_by_hash(&jcs::sha256_hex(token.as_bytes()))
+            .await?
+            .ok_or(AppError::Unauthorized)?;
+        Ok(Self(record))
+    }
+}
+
+/// Query parameters; a malformed query is a 400 problem naming the parameter.
+#[derive(Debug)]
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, AppError> {
+        let query = parts.uri.query().unwrap_or_default();
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(de)
+            .map(ApiQuery)
+            .map_err(|e| {
+                let field = e.path().to_string();
+                let message = e.inner().to_string();
+                let field = match message
+                    .strip_prefix("missing field `")
+                    .and_then(|r| r.split('`').next())
+                {
+                    Some(name) => name.to_owned(),
+                    None if field == "." => "query".to_owned(),
+                    None => field,
+                };
+                AppError::bad_field(field, message)
+            })
+    }
+}

@@ -1,0 +1,81 @@
+//! `/api/v1/lots`: a producer registers a lot and gets its certificate in one step.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::AppState;
+use super::error::{AppError, Problem};
+use super::extract::{ApiJson, Caller};
+use crate::crypto::Bundle;
+use crate::domain::lot::{LotRequest, ValidLot};
+use crate::service::register::register_lot;
+use crate::service::report::bundle_of;
+use crate::store::LotRecord;
+
+/// A registered lot and its signed certificate.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LotCreated {
+    pub lot: LotRecord,
+    pub bundle: Bundle,
+}
+
+/// Register and certify a lot (producer).
+#[utoipa::path(post, path = "/api/v1/lots", tag = "lots",
+    request_body = LotRequest,
+    responses((status = 201, body = LotCreated), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 409, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem),
+              (status = 422, body = Problem)),
+    security(("token" = [])))]
+pub async fn create(
+    State(app): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<LotRequest>,
+) -> Result<(StatusCode, Json<LotCreated>), AppError> {
+    caller.require(&["producer"])?;
+    let lot = ValidLot::parse(req, crate::time_fmt::latest_production_date())?;
+    let producer_id = caller.producer_id().unwrap_or_default();
+    let (record, entry) = register_lot(&*app.store, &app.issuer, producer_id, lot).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(LotCreated {
+            lot: record,
+            bundle: bundle_of(&entry),
+        }),
+    ))
+}
+
+/// Lots: a producer sees its own, admin and auditor see all.
+#[utoipa::path(get, path = "/api/v1/lots", tag = "lots",
+    responses((status = 200, body = [LotRecord]), (status = 401, body = Problem)),
+    security(("token" = [])))]
+pub async fn list(
+    State(app): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<LotRecord>>, AppError> {
+    let scope = if caller.0.role == "producer" {
+        caller.producer_id()
+    } else {
+        None
+    };
+    Ok(Json(app.store.lots(scope).await?))
+}
+
+/// One lot: its producer, admin or auditor.
+#[utoipa::path(get, path = "/api/v1/lots/{id}", tag = "lots",
+    params(("id" = String, Path)),
+    responses((status = 200, body = LotRecord), (status = 401, body = Problem), (status = 404, body = Problem)),
+    security(("token" = [])))]
+pub async fn get_one(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<LotRecord>, AppError> {
+    match app.store.lot(&id).await? {
+        // Another producer's lot is reported as absent, not forbidden, so ids cannot be probed.
+        Some(lot) if caller.may_read_producer(&lot.producer_id) => Ok(Json(lot)),
+        _ => Err(AppError::not_found(format!("no lot with id {id:?}"))),
+    }
+}

@@ -1,0 +1,114 @@
+//! The HTTP edge: routing, extractors, error mapping, pages. Handlers call the domain and
+//! services; they never write SQL.
+
+pub mod error;
+pub mod extract;
+
+mod certificates;
+mod institutes;
+mod lots;
+mod meta;
+mod pages;
+mod producers;
+
+use std::ops::Deref;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, header};
+use tower_http::set_header::SetResponseHeaderLayer;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::crypto::Keyring;
+use crate::service::issuer::Issuer;
+use crate::store::Store;
+
+/// Everything a request handler may use.
+pub struct App {
+    /// The register's database.
+    pub store: Arc<dyn Store>,
+    /// The issuer's signing keys.
+    pub keys: Arc<Keyring>,
+    /// The task that signs, chains and commits new log entries.
+    pub issuer: Issuer,
+    /// Public address of this service, without trailing slash; QR codes point here.
+    pub base_url: String,
+}
+
+/// Shared handle to [`App`], cheap to clone into each request.
+#[derive(Clone)]
+pub struct AppState(pub Arc<App>);
+
+impl Deref for AppState {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.0
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Origine",
+        description = "Certificates for goods and services made in prison (\"made in carcere\"): register lots, verify labels, audit the log."
+    ),
+    components(schemas(error::Problem)),
+    modifiers(&BearerAuth)
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The whole service: API, pages and the OpenAPI description generated from the handlers.
+pub fn router(state: AppState) -> Router {
+    let (api, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(institutes::create, institutes::list))
+        .routes(routes!(producers::create, producers::list))
+        .routes(routes!(producers::get_one))
+        .routes(routes!(producers::create_token, producers::list_tokens))
+        .routes(routes!(producers::set_status))
+        .routes(routes!(lots::create, lots::list))
+        .routes(routes!(lots::get_one))
+        .routes(routes!(certificates::bundle))
+        .routes(routes!(certificates::verify_one))
+        .routes(routes!(certificates::verify_many))
+        .routes(routes!(certificates::set_status))
+        .routes(routes!(certificates::qr_png))
+        .routes(routes!(certificates::qr_svg))
+        .routes(routes!(meta::keys))
+        .routes(routes!(meta::log_entries))
+        .routes(routes!(meta::healthz))
+        .routes(routes!(pages::certificate))
+        .split_for_parts();
+    let openapi = Arc::new(openapi);
+    Router::new()
+        .merge(api)
+        .route("/api/openapi.json", axum::routing::get(move || meta::openapi(openapi.clone())))
+        .route("/", axum::routing::get(pages::home))
+        .route("/c", axum::routing::get(pages::lookup))
+        .fallback(meta::not_found)
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(extract::MAX_BODY))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+        ))
+}

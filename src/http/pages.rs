@@ -1,0 +1,170 @@
+//! Server-rendered pages: the verification page a phone opens after a scan, and the home page.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::AppState;
+use super::error::AppError;
+use super::extract::ApiQuery;
+use crate::service::report::{Report, StatusChangeView, report};
+
+/// Renders a template as an HTML response.
+fn render<T: Template>(status: StatusCode, page: &T) -> Response {
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => AppError::Internal(format!("template: {e}")).into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "certificate.html")]
+struct CertificatePage {
+    id: String,
+    seq: i64,
+    status: String,
+    verdict_it: &'static str,
+    verdict_en: &'static str,
+    product: String,
+    producer: String,
+    legal_form: String,
+    vat_number: String,
+    institute: String,
+    city: String,
+    region: String,
+    lot_code: String,
+    quantity: u64,
+    unit: String,
+    produced_from: String,
+    produced_to: String,
+    gtin: Option<String>,
+    detained_workers: u64,
+    total_workers: u64,
+    work_hours: u64,
+    training_hours: u64,
+    employment: String,
+    employment_it: &'static str,
+    statement: Option<String>,
+    issued_at: String,
+    history: Vec<StatusChangeView>,
+    warnings: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage<'a> {
+    title: &'a str,
+    text: &'a str,
+    text_en: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage;
+
+fn verdict(status: &str) -> (&'static str, &'static str) {
+    match status {
+        "valid" => ("Certificato valido", "Valid certificate"),
+        "suspended" => ("Certificato sospeso", "Certificate suspended"),
+        "revoked" => ("Certificato revocato", "Certificate revoked"),
+        _ => (
+            "Certificato NON valido",
+            "Certificate NOT valid: it failed verification",
+        ),
+    }
+}
+
+fn employment_it(kind: &str) -> &'static str {
+    match kind {
+        "employee" => "lavoro dipendente",
+        "apprentice" => "apprendistato",
+        "traineeship" => "tirocinio",
+        "self_employed" => "lavoro autonomo",
+        _ => "altro",
+    }
+}
+
+impl CertificatePage {
+    fn from_report(r: Report) -> Self {
+        let c = &r.certificate;
+        let s = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+        let n = |v: &serde_json::Value| v.as_u64().unwrap_or_default();
+        let (verdict_it, verdict_en) = verdict(&r.status);
+        let employment = s(&c["claims"]["employment"]);
+        Self {
+            seq: c["seq"].as_i64().unwrap_or_default(),
+            status: r.status.clone(),
+            verdict_it,
+            verdict_en,
+            product: s(&c["product"]["name"]),
+            producer: s(&c["producer"]["name"]),
+            legal_form: s(&c["producer"]["legal_form"]).replace('_', " "),
+            vat_number: s(&c["producer"]["vat_number"]),
+            institute: s(&c["institute"]["name"]),
+            city: s(&c["institute"]["city"]),
+            region: s(&c["institute"]["region"]),
+            lot_code: s(&c["lot"]["code"]),
+            quantity: n(&c["lot"]["quantity"]),
+            unit: s(&c["lot"]["unit"]),
+            produced_from: s(&c["lot"]["produced_from"]),
+            produced_to: s(&c["lot"]["produced_to"]),
+            gtin: c["product"]["gtin"].as_str().map(str::to_owned),
+            detained_workers: n(&c["claims"]["detained_workers"]),
+            total_workers: n(&c["claims"]["total_workers"]),
+            work_hours: n(&c["claims"]["work_hours"]),
+            training_hours: n(&c["claims"]["training_hours"]),
+            employment_it: employment_it(&employment),
+            employment,
+            statement: c["claims"]["statement"].as_str().map(str::to_owned),
+            issued_at: s(&c["issued_at"]),
+            history: r.status_history,
+            warnings: r.warnings,
+            id: r.id,
+        }
+    }
+}
+
+/// The verification page a QR code points to (public, HTML).
+#[utoipa::path(get, path = "/c/{id}", tag = "pages",
+    params(("id" = String, Path)),
+    responses((status = 200, content_type = "text/html", body = String), (status = 404, content_type = "text/html", body = String)))]
+pub async fn certificate(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    Ok(match report(&*app.store, &app.keys, &id, None).await? {
+        Some(r) => render(StatusCode::OK, &CertificatePage::from_report(r)),
+        None => render(
+            StatusCode::NOT_FOUND,
+            &MessagePage {
+                title: "Certificato non trovato",
+                text: "Nessun certificato ha questo codice. Controlla di averlo scritto per intero.",
+                text_en: "No certificate has this code. Check that you typed all of it.",
+            },
+        ),
+    })
+}
+
+/// `/c?id=…` from the code form.
+#[derive(Debug, Deserialize)]
+pub struct CodeQuery {
+    id: String,
+}
+
+/// Sends the code form to the certificate's page.
+pub async fn lookup(ApiQuery(q): ApiQuery<CodeQuery>) -> Response {
+    let id: String =
+        q.id.trim()
+            .to_ascii_lowercase()
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect();
+    Redirect::to(&format!("/c/{id}")).into_response()
+}
+
+/// The home page.
+pub async fn home() -> Response {
+    render(StatusCode::OK, &HomePage)
+}

@@ -1,0 +1,182 @@
+//! `/api/v1/producers`: the public directory of producers, their tokens and status.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::AppState;
+use super::error::{AppError, Problem};
+use super::extract::{ApiJson, Caller};
+use crate::crypto::Bundle;
+use crate::domain::ValidationErrors;
+use crate::domain::ids;
+use crate::domain::producer::{NewProducer, Producer, ProducerRequest};
+use crate::domain::status::{StatusChange, StatusRequest, Subject};
+use crate::service::issuer::Draft;
+use crate::service::report::bundle_of;
+use crate::service::tokens;
+use crate::store::{NewEntry, TokenRecord};
+
+/// Accredit a producer (admin).
+#[utoipa::path(post, path = "/api/v1/producers", tag = "register",
+    request_body = ProducerRequest,
+    responses((status = 201, body = Producer), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("token" = [])))]
+pub async fn create(
+    State(app): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<ProducerRequest>,
+) -> Result<(StatusCode, Json<Producer>), AppError> {
+    caller.require(&["admin"])?;
+    let producer = NewProducer::parse(req)?;
+    let mut unknown = Vec::new();
+    for (i, code) in producer.institutes.iter().enumerate() {
+        if app.store.institute(code).await?.is_none() {
+            unknown.push(crate::domain::FieldError {
+                field: format!("institutes[{i}]"),
+                message: format!("no institute with code {code:?}"),
+            });
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(ValidationErrors(unknown).into());
+    }
+    let id = ids::short_id();
+    app.store
+        .insert_producer(&id, &producer, &crate::time_fmt::now())
+        .await?;
+    let created = app
+        .store
+        .producer(&id)
+        .await?
+        .ok_or_else(|| AppError::Internal("producer vanished".into()))?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// The directory of producers, with their status (public).
+#[utoipa::path(get, path = "/api/v1/producers", tag = "register",
+    responses((status = 200, body = [Producer])))]
+pub async fn list(State(app): State<AppState>) -> Result<Json<Vec<Producer>>, AppError> {
+    Ok(Json(app.store.producers().await?))
+}
+
+/// One producer (public).
+#[utoipa::path(get, path = "/api/v1/producers/{id}", tag = "register",
+    params(("id" = String, Path)),
+    responses((status = 200, body = Producer), (status = 404, body = Problem)))]
+pub async fn get_one(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Producer>, AppError> {
+    app.store
+        .producer(&id)
+        .await?
+        .map(Json)
+        .ok_or_else(|| AppError::not_found(format!("no producer with id {id:?}")))
+}
+
+/// Optional body of a token request.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRequest {
+    /// What the token is for, e.g. "workspace laptop".
+    pub label: Option<String>,
+}
+
+/// A new token: the secret is shown this once.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NewTokenResponse {
+    pub token: String,
+    pub id: String,
+    pub producer_id: Option<String>,
+}
+
+/// Create an API token for a producer (admin). The token is shown once.
+#[utoipa::path(post, path = "/api/v1/producers/{id}/tokens", tag = "auth",
+    params(("id" = String, Path)),
+    request_body(content = Option<TokenRequest>, description = "optional label"),
+    responses((status = 201, body = NewTokenResponse), (status = 401, body = Problem),
+              (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("token" = [])))]
+pub async fn create_token(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<(StatusCode, Json<NewTokenResponse>), AppError> {
+    caller.require(&["admin"])?;
+    app.store
+        .producer(&id)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("no producer with id {id:?}")))?;
+    // The body is optional: an empty one means "no label".
+    let label = if body.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else {
+        super::extract::parse::<TokenRequest>(&body)?.label
+    };
+    if let Some(l) = &label {
+        let mut c = crate::domain::validation::Checker::default();
+        c.text("label", l, 0, 100, false);
+        c.finish(())?;
+    }
+    let (token, record) =
+        tokens::create(&*app.store, "producer", Some(&id), label.as_deref()).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(NewTokenResponse {
+            token,
+            id: record.id,
+            producer_id: record.producer_id,
+        }),
+    ))
+}
+
+/// List a producer's tokens, without secrets (admin, auditor, or that producer).
+#[utoipa::path(get, path = "/api/v1/producers/{id}/tokens", tag = "auth",
+    params(("id" = String, Path)),
+    responses((status = 200, body = [TokenRecord]), (status = 401, body = Problem), (status = 403, body = Problem)),
+    security(("token" = [])))]
+pub async fn list_tokens(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<TokenRecord>>, AppError> {
+    if !caller.may_read_producer(&id) {
+        return Err(AppError::Forbidden(
+            "a producer sees only its own tokens".into(),
+        ));
+    }
+    Ok(Json(app.store.tokens(Some(&id)).await?))
+}
+
+/// Suspend, revoke or reinstate a producer, with a reason (admin): a signed log entry.
+#[utoipa::path(post, path = "/api/v1/producers/{id}/status", tag = "status",
+    params(("id" = String, Path)),
+    request_body = StatusRequest,
+    responses((status = 201, body = Bundle), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("token" = [])))]
+pub async fn set_status(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<StatusRequest>,
+) -> Result<(StatusCode, Json<Bundle>), AppError> {
+    caller.require(&["admin"])?;
+    app.store
+        .producer(&id)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("no producer with id {id:?}")))?;
+    let change = StatusChange::parse(Subject::Producer, &id, req)?;
+    let entry = NewEntry::Status {
+        kind: "producer_status",
+        subject: id,
+        status: change.status.clone(),
+    };
+    let logged = app.issuer.issue(entry, Draft::Status(change)).await?;
+    Ok((StatusCode::CREATED, Json(bundle_of(&logged))))
+}

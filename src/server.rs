@@ -1,0 +1,98 @@
+//! Starting the service: database, keys, issuer, router, listener, graceful shutdown.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+
+use crate::config::Config;
+use crate::crypto::Keyring;
+use crate::http::{App, AppState, router};
+use crate::service::issuer::Issuer;
+use crate::store;
+
+/// Opens the database and keys and starts the issuer. `base_url` overrides the configured one.
+///
+/// # Errors
+/// The database cannot be opened or migrated, or the keys are missing or unsafe.
+pub async fn build(config: &Config, base_url: String) -> anyhow::Result<AppState> {
+    let store = store::connect(&config.database_url)
+        .await
+        .with_context(|| format!("opening database {}", redact(&config.database_url)))?;
+    let keys = Arc::new(Keyring::load_or_create(
+        &config.keys_dir,
+        &config.log_origin(),
+    )?);
+    let issuer = Issuer::start(store.clone(), keys.clone());
+    Ok(AppState(Arc::new(App {
+        store,
+        keys,
+        issuer,
+        base_url,
+    })))
+}
+
+/// A running server, for tests and tools that need its address.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    pub task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+/// Binds `config.bind` (port 0 picks a free port) and serves in the background.
+///
+/// # Errors
+/// As [`build`], or the address cannot be bound.
+pub async fn spawn(config: &Config) -> anyhow::Result<Running> {
+    let listener = TcpListener::bind(&config.bind)
+        .await
+        .with_context(|| format!("binding {}", config.bind))?;
+    let addr = listener.local_addr()?;
+    let base_url = config
+        .base_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"))
+        .trim_end_matches('/')
+        .to_owned();
+    let state = build(config, base_url).await?;
+    let app = router(state.clone());
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    });
+    Ok(Running { addr, state, task })
+}
+
+/// Resolves on Ctrl-C or SIGTERM; in-flight requests then finish before the server exits.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
+
+/// A database URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{}{user}:***{}", &url[..scheme + 3], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}

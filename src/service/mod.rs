@@ -1,0 +1,8 @@
+//! Operations that tie the domain, the signing keys and the store together: issuing
+//! entries, building verification reports, auditing the register.
+
+pub mod audit;
+pub mod issuer;
+pub mod register;
+pub mod report;
+pub mod tokens;

@@ -1,0 +1,84 @@
+//! Registering a lot: the rules that need the store, then signing and committing.
+
+use crate::domain::certificate::CertificateDraft;
+use crate::domain::lot::ValidLot;
+use crate::domain::{ValidationErrors, ids};
+use crate::store::{LogEntry, LotRecord, NewEntry, Store, StoreError};
+
+use super::issuer::{Draft, IssueError, Issuer};
+
+/// Why a lot was not registered. Nothing was written in any case.
+#[derive(Debug, thiserror::Error)]
+pub enum RegisterError {
+    #[error(transparent)]
+    Invalid(#[from] ValidationErrors),
+    #[error("{0}")]
+    NotAllowed(String),
+    #[error(transparent)]
+    Issue(#[from] IssueError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Registers `lot` for `producer_id` and certifies it; returns once committed.
+///
+/// # Errors
+/// The producer is not accredited or does not work in the institute, the lot code is
+/// taken, or storage failed.
+pub async fn register_lot(
+    store: &dyn Store,
+    issuer: &Issuer,
+    producer_id: &str,
+    lot: ValidLot,
+) -> Result<(LotRecord, LogEntry), RegisterError> {
+    let producer = store
+        .producer(producer_id)
+        .await?
+        .ok_or_else(|| RegisterError::NotAllowed("this producer does not exist".into()))?;
+    if !producer.is_accredited() {
+        return Err(RegisterError::NotAllowed(format!(
+            "the producer is {}: it cannot certify new lots",
+            producer.status
+        )));
+    }
+    let institute = match store.institute(&lot.institute).await? {
+        Some(i) if producer.institutes.contains(&i.code) => i,
+        Some(_) => {
+            return Err(ValidationErrors::one(
+                "institute",
+                "the producer does not work in this institute",
+            )
+            .into());
+        }
+        None => {
+            return Err(ValidationErrors::one("institute", "no institute with this code").into());
+        }
+    };
+    let certificate_id = ids::certificate_id();
+    let record = LotRecord {
+        id: ids::short_id(),
+        producer_id: producer.id.clone(),
+        institute: institute.code.clone(),
+        lot_code: lot.lot_code.clone(),
+        product_name: lot.product.name.clone(),
+        product_category: lot.product.category.clone(),
+        gtin: lot.product.gtin.clone(),
+        quantity: i64::try_from(lot.quantity).unwrap_or(i64::MAX),
+        unit: lot.unit.clone(),
+        produced_from: lot.produced_from.clone(),
+        produced_to: lot.produced_to.clone(),
+        serialised: lot.serialised,
+        certificate_id: certificate_id.clone(),
+        created_at: crate::time_fmt::now(),
+    };
+    let draft = CertificateDraft::new(certificate_id, &lot, &producer, &institute);
+    let entry = issuer
+        .issue(
+            NewEntry::Certificate {
+                lot: record.clone(),
+            },
+            Draft::Certificate(draft),
+        )
+        .await?;
+    Ok((record, entry))
+}

@@ -1,0 +1,223 @@
+//! The verification report: every check SPEC names, computed from what the store holds.
+//! A report says `valid` only when every check passed.
+
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use crate::crypto::{Bundle, Keyring, check_bundle, jcs};
+use crate::store::{LogEntry, Result, Store};
+
+/// Results of the individual checks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Checks {
+    pub signature: bool,
+    pub hash: bool,
+    pub chain: bool,
+    pub inclusion: bool,
+    pub producer_accredited: bool,
+    /// `ok`, `not_serialised`, `unknown`, `out_of_range` or `suspicious`.
+    pub serial: String,
+}
+
+/// One status change, as history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct StatusChangeView {
+    /// `certificate` or `producer`.
+    pub subject: String,
+    pub status: String,
+    pub reason: String,
+    pub effective_at: String,
+    pub seq: i64,
+}
+
+/// `GET /api/v1/verify/{id}`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Report {
+    pub id: String,
+    /// `valid`, `suspended`, `revoked`, or `invalid` when a check failed.
+    pub status: String,
+    pub checks: Checks,
+    #[schema(value_type = Object)]
+    pub certificate: Value,
+    pub status_history: Vec<StatusChangeView>,
+    pub warnings: Vec<String>,
+}
+
+impl Report {
+    /// True when the certificate can be trusted as it stands.
+    pub fn is_valid(&self) -> bool {
+        self.status == "valid"
+    }
+}
+
+/// The bundle served for a stored entry.
+pub fn bundle_of(entry: &LogEntry) -> Bundle {
+    Bundle {
+        certificate: serde_json::from_str(&entry.body).unwrap_or(Value::Null),
+        hash: entry.hash.clone(),
+        signature: entry.signature.clone(),
+        kid: entry.kid.clone(),
+    }
+}
+
+/// Builds the report for certificate `id`, or `None` if there is no such certificate.
+///
+/// # Errors
+/// Only storage failures; every problem with the certificate itself is a failed check.
+pub async fn report(
+    store: &dyn Store,
+    keys: &Keyring,
+    id: &str,
+    serial: Option<u64>,
+) -> Result<Option<Report>> {
+    let Some(entry) = store.certificate_entry(id).await? else {
+        return Ok(None);
+    };
+    let document = keys.document();
+    let bundle = bundle_of(&entry);
+    let check = check_bundle(&bundle, &document);
+    let mut warnings = check.reasons.clone();
+    let cert = &bundle.certificate;
+
+    // The chain: the body names its own position and the hash of the entry before it.
+    let expected_prev = if entry.seq == 0 {
+        Some(jcs::ZERO_HASH.to_owned())
+    } else {
+        let seq = u64::try_from(entry.seq - 1).unwrap_or_default();
+        store
+            .entries(seq, seq + 1)
+            .await?
+            .first()
+            .map(|p| jcs::sha256_hex(p.body.as_bytes()))
+    };
+    let chain = cert["seq"].as_i64() == Some(entry.seq)
+        && expected_prev.is_some()
+        && cert["prev"].as_str() == expected_prev.as_deref();
+    if !chain {
+        warnings.push(format!("chain link broken at log entry {}", entry.seq));
+    }
+    // The entry sits at its place in the log, and its stored hash is the hash of its bytes.
+    let size = store.log_size().await?;
+    let inclusion = u64::try_from(entry.seq).is_ok_and(|s| s < size)
+        && jcs::sha256_hex(entry.body.as_bytes()) == entry.hash;
+    if !inclusion {
+        warnings.push(format!(
+            "log entry {} does not match its stored hash",
+            entry.seq
+        ));
+    }
+
+    let mut history = signed_history(store, keys, "certificate_status", id, &mut warnings).await?;
+    let producer_id = cert["producer"]["id"].as_str().unwrap_or_default();
+    let producer_history =
+        signed_history(store, keys, "producer_status", producer_id, &mut warnings).await?;
+    let producer_status = producer_history
+        .last()
+        .map_or("accredited", |s| s.status.as_str())
+        .to_owned();
+    let certificate_status = history
+        .last()
+        .map_or("valid", |s| s.status.as_str())
+        .to_owned();
+    history.extend(producer_history);
+    history.sort_by_key(|h| h.seq);
+
+    let producer_accredited = producer_status == "accredited";
+    if !producer_accredited {
+        warnings.push(format!("the producer is {producer_status}"));
+    }
+    let serial = serial_check(cert, serial, &mut warnings);
+    let checks = Checks {
+        signature: check.signature,
+        hash: check.hash,
+        chain,
+        inclusion,
+        producer_accredited,
+        serial: serial.to_owned(),
+    };
+    let integrity = checks.signature
+        && checks.hash
+        && checks.chain
+        && checks.inclusion
+        && matches!(serial, "ok" | "not_serialised");
+    let status = if !integrity {
+        "invalid".to_owned()
+    } else if producer_status == "revoked" || certificate_status == "revoked" {
+        "revoked".to_owned()
+    } else if producer_status == "suspended" || certificate_status == "suspended" {
+        "suspended".to_owned()
+    } else {
+        certificate_status
+    };
+    Ok(Some(Report {
+        id: id.to_owned(),
+        status,
+        checks,
+        certificate: bundle.certificate,
+        status_history: history,
+        warnings,
+    }))
+}
+
+/// The `serial` check for a unit label's serial number, if the scan carried one.
+fn serial_check(cert: &Value, serial: Option<u64>, warnings: &mut Vec<String>) -> &'static str {
+    let Some(n) = serial else {
+        return "not_serialised";
+    };
+    if cert["lot"]["serialised"] != Value::Bool(true) {
+        warnings.push(format!(
+            "serial {n} was given but this lot has no numbered units"
+        ));
+        return "unknown";
+    }
+    let quantity = cert["lot"]["quantity"].as_u64().unwrap_or_default();
+    if n == 0 || n > quantity {
+        warnings.push(format!(
+            "serial {n} is outside this lot's units 1..{quantity}"
+        ));
+        return "out_of_range";
+    }
+    // Unit labels carry a token that proves the serial was issued; until a label's
+    // token can be checked, an in-range serial is not enough to say "ok".
+    warnings.push(format!(
+        "serial {n} cannot be confirmed: this unit label carries no verifiable token"
+    ));
+    "unknown"
+}
+
+/// Status entries about `subject` whose signature verifies; others are reported and ignored.
+async fn signed_history(
+    store: &dyn Store,
+    keys: &Keyring,
+    kind: &str,
+    subject: &str,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<StatusChangeView>> {
+    let document = keys.document();
+    let mut out = Vec::new();
+    for entry in store.status_entries(kind, subject).await? {
+        let bundle = bundle_of(&entry);
+        if !check_bundle(&bundle, &document).is_valid() {
+            warnings.push(format!(
+                "status entry {} does not verify and is ignored",
+                entry.seq
+            ));
+            continue;
+        }
+        let body = &bundle.certificate;
+        out.push(StatusChangeView {
+            subject: if kind == "producer_status" {
+                "producer"
+            } else {
+                "certificate"
+            }
+            .to_owned(),
+            status: body["status"].as_str().unwrap_or_default().to_owned(),
+            reason: body["reason"].as_str().unwrap_or_default().to_owned(),
+            effective_at: body["effective_at"].as_str().unwrap_or_default().to_owned(),
+            seq: entry.seq,
+        });
+    }
+    Ok(out)
+}

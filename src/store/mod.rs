@@ -1,0 +1,196 @@
+//! Storage: one [`Store`] trait with a SQLite and a PostgreSQL implementation.
+//!
+//! The log is append-only: [`Store::append`] is the only way in, and it runs as one
+//! transaction that holds the log head locked (SQLite `BEGIN IMMEDIATE`, PostgreSQL
+//! `SELECT … FOR UPDATE`), so several processes on one database still make one chain.
+
+mod postgres;
+mod sqlite;
+
+use async_trait::async_trait;
+
+use crate::domain::institute::Institute;
+use crate::domain::producer::{NewProducer, Producer};
+
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
+
+/// Storage failures.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A unique key is taken; the string names the field.
+    #[error("{0} already exists")]
+    Conflict(&'static str),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The caller could not sign an entry; the whole batch is rolled back.
+    #[error("sealing an entry failed: {0}")]
+    Seal(String),
+    #[error("unsupported DATABASE_URL {0:?}: use sqlite://PATH or postgres://…")]
+    UnsupportedUrl(String),
+}
+
+/// Shorthand for store results.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Roles an API token or user can have.
+pub const ROLES: &[&str] = &["admin", "auditor", "producer"];
+
+/// A token to store: only the hash of its secret is kept.
+#[derive(Debug, Clone)]
+pub struct NewToken {
+    pub id: String,
+    pub token_hash: String,
+    pub role: String,
+    pub producer_id: Option<String>,
+    pub label: Option<String>,
+    pub created_at: String,
+}
+
+/// A stored token, without its hash.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema, sqlx::FromRow)]
+pub struct TokenRecord {
+    pub id: String,
+    pub role: String,
+    pub producer_id: Option<String>,
+    pub label: Option<String>,
+    pub created_at: String,
+}
+
+/// A lot as stored beside its certificate, for listings and workspaces.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema, sqlx::FromRow)]
+pub struct LotRecord {
+    pub id: String,
+    pub producer_id: String,
+    pub institute: String,
+    pub lot_code: String,
+    pub product_name: String,
+    pub product_category: String,
+    pub gtin: Option<String>,
+    pub quantity: i64,
+    pub unit: String,
+    pub produced_from: String,
+    pub produced_to: String,
+    pub serialised: bool,
+    pub certificate_id: String,
+    pub created_at: String,
+}
+
+/// One entry of the log, exactly as stored.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct LogEntry {
+    pub seq: i64,
+    /// `certificate`, `certificate_status`, `producer_status` or `key`.
+    pub kind: String,
+    /// Certificate id, producer id or kid the entry is about.
+    pub subject: String,
+    /// For status entries, the new status.
+    pub status: Option<String>,
+    /// The JCS bytes of the signed body, as text.
+    pub body: String,
+    pub hash: String,
+    pub signature: String,
+    pub kid: String,
+}
+
+/// Something to append to the log.
+#[derive(Debug, Clone)]
+pub enum NewEntry {
+    /// A lot and its certificate.
+    Certificate { lot: LotRecord },
+    /// A status change of a certificate or producer.
+    Status {
+        kind: &'static str,
+        subject: String,
+        status: String,
+    },
+}
+
+/// The signed form of a [`NewEntry`], made by the caller once its `seq` and `prev` are known.
+#[derive(Debug, Clone)]
+pub struct Sealed {
+    pub body: String,
+    pub hash: String,
+    pub signature: String,
+    pub kid: String,
+}
+
+/// Why one entry of a batch was not appended (the rest of the batch still is).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Rejection {
+    #[error("lot_code is already used by this producer")]
+    DuplicateLotCode,
+}
+
+/// Signs entry `i` of a batch given its `seq` and the hash of the entry before it.
+pub type SealFn<'a> =
+    dyn FnMut(usize, u64, &str) -> std::result::Result<Sealed, String> + Send + 'a;
+
+/// What both databases must do. [`tests/store_conformance.rs`] holds them to it.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Answers when the database does.
+    async fn ping(&self) -> Result<()>;
+
+    async fn insert_institute(&self, institute: &Institute) -> Result<()>;
+    async fn institutes(&self) -> Result<Vec<Institute>>;
+    async fn institute(&self, code: &str) -> Result<Option<Institute>>;
+
+    async fn insert_producer(
+        &self,
+        id: &str,
+        producer: &NewProducer,
+        created_at: &str,
+    ) -> Result<()>;
+    /// Producers with their current status (from the latest producer status entry).
+    async fn producers(&self) -> Result<Vec<Producer>>;
+    async fn producer(&self, id: &str) -> Result<Option<Producer>>;
+
+    async fn insert_token(&self, token: &NewToken) -> Result<()>;
+    async fn token_by_hash(&self, token_hash: &str) -> Result<Option<TokenRecord>>;
+    /// Tokens of one producer, or all tokens.
+    async fn tokens(&self, producer_id: Option<&str>) -> Result<Vec<TokenRecord>>;
+
+    /// Appends a batch in one transaction: each entry gets the next `seq` and is sealed
+    /// with the hash of the one before it. Nothing is visible until the commit returns.
+    async fn append(
+        &self,
+        batch: Vec<NewEntry>,
+        seal: &mut SealFn<'_>,
+    ) -> Result<Vec<Result<LogEntry, Rejection>>>;
+    /// Number of entries in the log.
+    async fn log_size(&self) -> Result<u64>;
+    /// Entries with `start <= seq < end`, in order.
+    async fn entries(&self, start: u64, end: u64) -> Result<Vec<LogEntry>>;
+    async fn certificate_entry(&self, certificate_id: &str) -> Result<Option<LogEntry>>;
+    /// Status entries about `subject`, oldest first.
+    async fn status_entries(&self, kind: &str, subject: &str) -> Result<Vec<LogEntry>>;
+
+    /// Lots of one producer, or all lots, newest first.
+    async fn lots(&self, producer_id: Option<&str>) -> Result<Vec<LotRecord>>;
+    async fn lot(&self, id: &str) -> Result<Option<LotRecord>>;
+}
+
+/// Opens the database `url` names and brings its schema up to date.
+///
+/// # Errors
+/// An unsupported URL, a database that does not answer, or a failed migration.
+pub async fn connect(url: &str) -> Result<std::sync::Arc<dyn Store>> {
+    if url.starts_with("sqlite:") {
+        Ok(std::sync::Arc::new(SqliteStore::connect(url).await?))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(std::sync::Arc::new(PgStore::connect(url).await?))
+    } else {
+        Err(StoreError::UnsupportedUrl(url.to_owned()))
+    }
+}
+
+/// Maps a unique-key violation to [`StoreError::Conflict`] naming `field`.
+fn conflict(field: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
+    move |e| match e.as_database_error() {
+        Some(d) if d.is_unique_violation() => StoreError::Conflict(field),
+        _ => StoreError::Database(e),
+    }
+}

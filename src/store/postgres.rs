@@ -1,0 +1,372 @@
+//! The PostgreSQL store, for deployments with several server processes on one database.
+
+use std::collections::{HashMap, HashSet};
+
+use async_trait::async_trait;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::{PgPool, Row};
+
+use super::{
+    LogEntry, LotRecord, NewEntry, NewToken, Rejection, Result, SealFn, Store, StoreError,
+    TokenRecord, conflict,
+};
+use crate::domain::institute::Institute;
+use crate::domain::producer::{NewProducer, Producer};
+
+/// PostgreSQL behind a connection pool.
+#[derive(Debug, Clone)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+const PRODUCER_COLUMNS: &str = "SELECT p.id, p.name, p.legal_form, p.vat_number, p.website, p.created_at, \
+     COALESCE((SELECT e.status FROM log_entries e WHERE e.kind = 'producer_status' AND e.subject = p.id \
+               ORDER BY e.seq DESC LIMIT 1), 'accredited') AS status FROM producers p";
+
+const ENTRY_COLUMNS: &str = "seq, kind, subject, status, body, hash, signature, kid";
+
+const LOT_COLUMNS: &str = "id, producer_id, institute_code AS institute, lot_code, product_name, \
+     product_category, gtin, quantity, unit, produced_from, produced_to, serialised, certificate_id, created_at";
+
+impl PgStore {
+    /// Connects and migrates. Migrations take PostgreSQL's advisory lock, so several
+    /// processes starting at once apply them once.
+    ///
+    /// # Errors
+    /// The server does not answer, or a migration fails.
+    pub async fn connect(url: &str) -> Result<Self> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .connect(url)
+            .await?;
+        sqlx::migrate!("migrations/postgres").run(&pool).await?;
+        Ok(Self { pool })
+    }
+}
+
+fn producer_from_row(row: &sqlx::postgres::PgRow, institutes: Vec<String>) -> Result<Producer> {
+    Ok(Producer {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        legal_form: row.try_get("legal_form")?,
+        vat_number: row.try_get("vat_number")?,
+        website: row.try_get("website")?,
+        created_at: row.try_get("created_at")?,
+        status: row.try_get("status")?,
+        institutes,
+    })
+}
+
+#[async_trait]
+impl Store for PgStore {
+    async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn insert_institute(&self, i: &Institute) -> Result<()> {
+        sqlx::query("INSERT INTO institutes (code, name, kind, city, region, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(&i.code)
+            .bind(&i.name)
+            .bind(&i.kind)
+            .bind(&i.city)
+            .bind(&i.region)
+            .bind(crate::time_fmt::now())
+            .execute(&self.pool)
+            .await
+            .map_err(conflict("code"))?;
+        Ok(())
+    }
+
+    async fn institutes(&self) -> Result<Vec<Institute>> {
+        let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
+            "SELECT code, name, kind, city, region FROM institutes ORDER BY region, name",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(code, name, kind, city, region)| Institute {
+                code,
+                name,
+                kind,
+                city,
+                region,
+            })
+            .collect())
+    }
+
+    async fn institute(&self, code: &str) -> Result<Option<Institute>> {
+        let row: Option<(String, String, String, String, String)> =
+            sqlx::query_as("SELECT code, name, kind, city, region FROM institutes WHERE code = $1")
+                .bind(code)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(|(code, name, kind, city, region)| Institute {
+            code,
+            name,
+            kind,
+            city,
+            region,
+        }))
+    }
+
+    async fn insert_producer(&self, id: &str, p: &NewProducer, created_at: &str) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("INSERT INTO producers (id, name, legal_form, vat_number, website, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(id)
+            .bind(&p.name)
+            .bind(&p.legal_form)
+            .bind(p.vat_number.as_str())
+            .bind(&p.website)
+            .bind(created_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(conflict("vat_number"))?;
+        for code in &p.institutes {
+            sqlx::query(
+                "INSERT INTO producer_institutes (producer_id, institute_code) VALUES ($1, $2)",
+            )
+            .bind(id)
+            .bind(code)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn producers(&self) -> Result<Vec<Producer>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{PRODUCER_COLUMNS} ORDER BY p.name"
+        )))
+        .fetch_all(&self.pool)
+        .await?;
+        let links: Vec<(String, String)> = sqlx::query_as(
+            "SELECT producer_id, institute_code FROM producer_institutes ORDER BY institute_code",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut by_producer: HashMap<String, Vec<String>> = HashMap::new();
+        for (p, i) in links {
+            by_producer.entry(p).or_default().push(i);
+        }
+        rows.iter()
+            .map(|row| {
+                let id: String = row.try_get("id")?;
+                producer_from_row(row, by_producer.remove(&id).unwrap_or_default())
+            })
+            .collect()
+    }
+
+    async fn producer(&self, id: &str) -> Result<Option<Producer>> {
+        let Some(row) = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{PRODUCER_COLUMNS} WHERE p.id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        else {
+            return Ok(None);
+        };
+        let institutes: Vec<(String,)> = sqlx::query_as(
+            "SELECT institute_code FROM producer_institutes WHERE producer_id = $1 ORDER BY institute_code",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        producer_from_row(&row, institutes.into_iter().map(|(c,)| c).collect()).map(Some)
+    }
+
+    async fn insert_token(&self, t: &NewToken) -> Result<()> {
+        sqlx::query("INSERT INTO api_tokens (id, token_hash, role, producer_id, label, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(&t.id)
+            .bind(&t.token_hash)
+            .bind(&t.role)
+            .bind(&t.producer_id)
+            .bind(&t.label)
+            .bind(&t.created_at)
+            .execute(&self.pool)
+            .await
+            .map_err(conflict("token"))?;
+        Ok(())
+    }
+
+    async fn token_by_hash(&self, token_hash: &str) -> Result<Option<TokenRecord>> {
+        Ok(sqlx::query_as(
+            "SELECT id, role, producer_id, label, created_at FROM api_tokens WHERE token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    async fn tokens(&self, producer_id: Option<&str>) -> Result<Vec<TokenRecord>> {
+        Ok(sqlx::query_as(
+            "SELECT id, role, producer_id, label, created_at FROM api_tokens \
+             WHERE ($1::text IS NULL OR producer_id = $1) ORDER BY created_at, id",
+        )
+        .bind(producer_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn append(
+        &self,
+        batch: Vec<NewEntry>,
+        seal: &mut SealFn<'_>,
+    ) -> Result<Vec<Result<LogEntry, Rejection>>> {
+        // The row lock on the head is held to the commit, so no other connection or
+        // process can append between reading the head and committing.
+        let mut tx = self.pool.begin().await?;
+        let (mut size, mut last_hash): (i64, String) =
+            sqlx::query_as("SELECT size, last_hash FROM log_head WHERE id = 1 FOR UPDATE")
+                .fetch_one(&mut *tx)
+                .await?;
+        let now = crate::time_fmt::now();
+        let mut taken: HashSet<(String, String)> = HashSet::new();
+        let mut out = Vec::with_capacity(batch.len());
+        for (i, item) in batch.iter().enumerate() {
+            if let NewEntry::Certificate { lot } = item {
+                let key = (lot.producer_id.clone(), lot.lot_code.clone());
+                let exists: Option<(i32,)> =
+                    sqlx::query_as("SELECT 1 FROM lots WHERE producer_id = $1 AND lot_code = $2")
+                        .bind(&lot.producer_id)
+                        .bind(&lot.lot_code)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                if exists.is_some() || !taken.insert(key) {
+                    out.push(Err(Rejection::DuplicateLotCode));
+                    continue;
+                }
+            }
+            let seq = u64::try_from(size).unwrap_or_default();
+            let sealed = seal(i, seq, &last_hash).map_err(StoreError::Seal)?;
+            let (kind, subject, status) = match item {
+                NewEntry::Certificate { lot } => ("certificate", lot.certificate_id.clone(), None),
+                NewEntry::Status {
+                    kind,
+                    subject,
+                    status,
+                } => (*kind, subject.clone(), Some(status.clone())),
+            };
+            sqlx::query(
+                "INSERT INTO log_entries (seq, kind, subject, status, body, hash, signature, kid, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(size)
+            .bind(kind)
+            .bind(&subject)
+            .bind(&status)
+            .bind(&sealed.body)
+            .bind(&sealed.hash)
+            .bind(&sealed.signature)
+            .bind(&sealed.kid)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
+            if let NewEntry::Certificate { lot } = item {
+                sqlx::query(
+                    "INSERT INTO lots (id, producer_id, institute_code, lot_code, product_name, product_category, \
+                     gtin, quantity, unit, produced_from, produced_to, serialised, certificate_id, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                )
+                .bind(&lot.id)
+                .bind(&lot.producer_id)
+                .bind(&lot.institute)
+                .bind(&lot.lot_code)
+                .bind(&lot.product_name)
+                .bind(&lot.product_category)
+                .bind(&lot.gtin)
+                .bind(lot.quantity)
+                .bind(&lot.unit)
+                .bind(&lot.produced_from)
+                .bind(&lot.produced_to)
+                .bind(lot.serialised)
+                .bind(&lot.certificate_id)
+                .bind(&lot.created_at)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("INSERT INTO certificates (id, seq, lot_id) VALUES ($1, $2, $3)")
+                    .bind(&lot.certificate_id)
+                    .bind(size)
+                    .bind(&lot.id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            out.push(Ok(LogEntry {
+                seq: size,
+                kind: kind.to_owned(),
+                subject,
+                status,
+                body: sealed.body,
+                hash: sealed.hash.clone(),
+                signature: sealed.signature,
+                kid: sealed.kid,
+            }));
+            size += 1;
+            last_hash = sealed.hash;
+        }
+        sqlx::query("UPDATE log_head SET size = $1, last_hash = $2 WHERE id = 1")
+            .bind(size)
+            .bind(&last_hash)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    async fn log_size(&self) -> Result<u64> {
+        let (size,): (i64,) = sqlx::query_as("SELECT size FROM log_head WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(u64::try_from(size).unwrap_or_default())
+    }
+
+    async fn entries(&self, start: u64, end: u64) -> Result<Vec<LogEntry>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {ENTRY_COLUMNS} FROM log_entries WHERE seq >= $1 AND seq < $2 ORDER BY seq"
+        )))
+        .bind(i64::try_from(start).unwrap_or(i64::MAX))
+        .bind(i64::try_from(end).unwrap_or(i64::MAX))
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn certificate_entry(&self, certificate_id: &str) -> Result<Option<LogEntry>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {ENTRY_COLUMNS} FROM log_entries WHERE seq = (SELECT seq FROM certificates WHERE id = $1)"
+        )))
+        .bind(certificate_id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    async fn status_entries(&self, kind: &str, subject: &str) -> Result<Vec<LogEntry>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {ENTRY_COLUMNS} FROM log_entries WHERE subject = $1 AND kind = $2 ORDER BY seq"
+        )))
+        .bind(subject)
+        .bind(kind)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn lots(&self, producer_id: Option<&str>) -> Result<Vec<LotRecord>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {LOT_COLUMNS} FROM lots WHERE ($1::text IS NULL OR producer_id = $1) ORDER BY created_at DESC, id"
+        )))
+        .bind(producer_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn lot(&self, id: &str) -> Result<Option<LotRecord>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {LOT_COLUMNS} FROM lots WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+}
