@@ -21,7 +21,7 @@ const MAX_BATCH: usize = 512;
 /// What to sign once the entry's place in the log is known.
 #[derive(Debug, Clone)]
 pub enum Draft {
-    Certificate(CertificateDraft),
+    Certificate(Box<CertificateDraft>),
     Status(StatusChange),
 }
 

@@ -75,9 +75,9 @@ pub async fn register_lot(
     let entry = issuer
         .issue(
             NewEntry::Certificate {
-                lot: record.clone(),
+                lot: Box::new(record.clone()),
             },
-            Draft::Certificate(draft),
+            Draft::Certificate(Box::new(draft)),
         )
         .await?;
     Ok((record, entry))

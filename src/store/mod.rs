@@ -99,7 +99,7 @@ pub struct LogEntry {
 #[derive(Debug, Clone)]
 pub enum NewEntry {
     /// A lot and its certificate.
-    Certificate { lot: LotRecord },
+    Certificate { lot: Box<LotRecord> },
     /// A status change of a certificate or producer.
     Status {
         kind: &'static str,
