@@ -1,7 +1,7 @@
 //! Certificates: bundle, verification reports, status changes and QR codes.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use serde::{Deserialize, Serialize};
@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::AppState;
 use super::error::{AppError, Problem};
-use super::extract::{ApiJson, ApiQuery, Caller};
+use super::extract::{ApiJson, ApiPath, ApiQuery, Caller};
 use crate::crypto::Bundle;
 use crate::domain::ValidationErrors;
 use crate::domain::status::{StatusChange, StatusRequest, Subject};
@@ -30,7 +30,7 @@ fn unknown(id: &str) -> AppError {
     responses((status = 200, body = Bundle), (status = 404, body = Problem)))]
 pub async fn bundle(
     State(app): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Bundle>, AppError> {
     let entry = app
         .store
@@ -53,7 +53,7 @@ pub struct UnitQuery {
     responses((status = 200, body = Report), (status = 404, body = Problem)))]
 pub async fn verify_one(
     State(app): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiQuery(unit): ApiQuery<UnitQuery>,
 ) -> Result<Json<Report>, AppError> {
     report(&*app.store, &app.keys, &id, unit.serial)
@@ -123,7 +123,7 @@ pub async fn verify_many(
 pub async fn set_status(
     State(app): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<StatusRequest>,
 ) -> Result<(StatusCode, Json<Bundle>), AppError> {
     caller.require(&["admin"])?;
@@ -160,7 +160,7 @@ async fn known(app: &AppState, id: &str) -> Result<(), AppError> {
     responses((status = 200, content_type = "image/png", body = Vec<u8>), (status = 404, body = Problem)))]
 pub async fn qr_png(
     State(app): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<impl IntoResponse, AppError> {
     known(&app, &id).await?;
     let png =
@@ -180,7 +180,7 @@ pub async fn qr_png(
     responses((status = 200, content_type = "image/svg+xml", body = String), (status = 404, body = Problem)))]
 pub async fn qr_svg(
     State(app): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<impl IntoResponse, AppError> {
     known(&app, &id).await?;
     let svg =

@@ -43,6 +43,8 @@ pub enum AppError {
     Forbidden(String),
     #[error("{0}")]
     NotFound(String),
+    #[error("this endpoint does not accept that method")]
+    MethodNotAllowed,
     #[error("{detail}")]
     Conflict { field: &'static str, detail: String },
     #[error("request body is larger than {0} bytes")]
@@ -80,6 +82,7 @@ impl AppError {
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -95,6 +98,7 @@ impl AppError {
             Self::Unauthorized => "unauthorized",
             Self::Forbidden(_) => "forbidden",
             Self::NotFound(_) => "not-found",
+            Self::MethodNotAllowed => "method-not-allowed",
             Self::Conflict { .. } => "conflict",
             Self::TooLarge(_) => "too-large",
             Self::UnsupportedMediaType(_) => "unsupported-media-type",

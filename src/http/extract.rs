@@ -57,7 +57,19 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 /// A 400 problem for broken JSON, a 422 for a wrong type, unknown or missing field.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    let result: Result<T, _> = serde_path_to_error::deserialize(de);
+    let result: Result<T, _> = serde_path_to_error::deserialize(&mut *de);
+    // Anything after the first JSON value (a second object, stray bytes) is an error too.
+    if result.is_ok()
+        && let Err(e) = de.end()
+    {
+        return Err(AppError::BadRequest {
+            detail: format!("the body is not valid JSON: {e}"),
+            errors: vec![crate::domain::FieldError {
+                field: "body".to_owned(),
+                message: "unexpected data after the JSON value".to_owned(),
+            }],
+        });
+    }
     result.map_err(|e| {
         let inner = e.inner();
         let message = inner.to_string();
@@ -65,17 +77,15 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
         if field == "." {
             field.clear();
         }
-        // serde reports unknown and missing fields at their parent; name the field itself.
-        for prefix in ["unknown field `", "missing field `"] {
-            if let Some(rest) = message.strip_prefix(prefix)
-                && let Some(name) = rest.split('`').next()
-            {
-                field = if field.is_empty() {
-                    name.to_owned()
-                } else {
-                    format!("{field}.{name}")
-                };
-            }
+        // serde reports a missing field at its parent (an unknown one at itself); name the field.
+        if let Some(rest) = message.strip_prefix("missing field `")
+            && let Some(name) = rest.split('`').next()
+        {
+            field = if field.is_empty() {
+                name.to_owned()
+            } else {
+                format!("{field}.{name}")
+            };
         }
         let message = message
             .split(" at line ")
@@ -155,6 +165,45 @@ impl FromRequestParts<AppState> for Caller {
             .await?
             .ok_or(AppError::Unauthorized)?;
         Ok(Self(record))
+    }
+}
+
+/// A path parameter; one that cannot be decoded (e.g. invalid UTF-8) is a 400 problem.
+#[derive(Debug)]
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(v)| ApiPath(v))
+            .map_err(|e| AppError::bad_field("path", e.body_text()))
+    }
+}
+
+/// An optional JSON body: empty means `T::default()`.
+///
+/// # Errors
+/// As [`ApiJson`], when a body is present.
+pub fn optional_json<T: DeserializeOwned + Default>(
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<T, AppError> {
+    let body = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge(MAX_BODY)
+        } else {
+            AppError::BadRequest {
+                detail: format!("could not read the request body: {e}"),
+                errors: Vec::new(),
+            }
+        }
+    })?;
+    if body.iter().all(u8::is_ascii_whitespace) {
+        Ok(T::default())
+    } else {
+        parse(&body)
     }
 }
 

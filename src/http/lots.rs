@@ -1,14 +1,14 @@
 //! `/api/v1/lots`: a producer registers a lot and gets its certificate in one step.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::AppState;
 use super::error::{AppError, Problem};
-use super::extract::{ApiJson, Caller};
+use super::extract::{ApiJson, ApiPath, Caller};
 use crate::crypto::Bundle;
 use crate::domain::lot::{LotRequest, ValidLot};
 use crate::service::register::register_lot;
@@ -71,7 +71,7 @@ pub async fn list(
 pub async fn get_one(
     State(app): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<LotRecord>, AppError> {
     match app.store.lot(&id).await? {
         // Another producer's lot is reported as absent, not forbidden, so ids cannot be probed.

@@ -130,6 +130,11 @@ pub async fn openapi(doc: Arc<utoipa::openapi::OpenApi>) -> impl IntoResponse {
     Json(doc)
 }
 
+/// A method an endpoint does not have.
+pub async fn method_not_allowed() -> AppError {
+    AppError::MethodNotAllowed
+}
+
 /// Unknown paths get a problem document too.
 pub async fn not_found() -> AppError {
     AppError::not_found("no such page or endpoint")

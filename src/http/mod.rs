@@ -101,6 +101,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", axum::routing::get(pages::home))
         .route("/c", axum::routing::get(pages::lookup))
         .fallback(meta::not_found)
+        .method_not_allowed_fallback(meta::method_not_allowed)
         .with_state(state)
         .layer(DefaultBodyLimit::max(extract::MAX_BODY))
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -1,14 +1,14 @@
 //! Server-rendered pages: the verification page a phone opens after a scan, and the home page.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::AppState;
 use super::error::AppError;
-use super::extract::ApiQuery;
+use super::extract::{ApiPath, ApiQuery};
 use crate::service::report::{Report, StatusChangeView, report};
 
 /// Renders a template as an HTML response.
@@ -132,7 +132,7 @@ impl CertificatePage {
     responses((status = 200, content_type = "text/html", body = String), (status = 404, content_type = "text/html", body = String)))]
 pub async fn certificate(
     State(app): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Response, AppError> {
     Ok(match report(&*app.store, &app.keys, &id, None).await? {
         Some(r) => render(StatusCode::OK, &CertificatePage::from_report(r)),

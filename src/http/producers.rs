@@ -1,14 +1,14 @@
 //! `/api/v1/producers`: the public directory of producers, their tokens and status.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::AppState;
 use super::error::{AppError, Problem};
-use super::extract::{ApiJson, Caller};
+use super::extract::{ApiJson, ApiPath, Caller};
 use crate::crypto::Bundle;
 use crate::domain::ValidationErrors;
 use crate::domain::ids;
@@ -31,10 +31,12 @@ pub async fn create(
     ApiJson(req): ApiJson<ProducerRequest>,
 ) -> Result<(StatusCode, Json<Producer>), AppError> {
     caller.require(&["admin"])?;
+    let requested = req.institutes.clone();
     let producer = NewProducer::parse(req)?;
     let mut unknown = Vec::new();
-    for (i, code) in producer.institutes.iter().enumerate() {
-        if app.store.institute(code).await?.is_none() {
+    // Name unknown codes by their position in the request, as the client wrote it.
+    for (i, code) in requested.iter().enumerate() {
+        if app.store.institute(code.trim()).await?.is_none() {
             unknown.push(crate::domain::FieldError {
                 field: format!("institutes[{i}]"),
                 message: format!("no institute with code {code:?}"),
@@ -69,7 +71,7 @@ pub async fn list(State(app): State<AppState>) -> Result<Json<Vec<Producer>>, Ap
     responses((status = 200, body = Producer), (status = 404, body = Problem)))]
 pub async fn get_one(
     State(app): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Producer>, AppError> {
     app.store
         .producer(&id)
@@ -104,8 +106,8 @@ pub struct NewTokenResponse {
 pub async fn create_token(
     State(app): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
-    body: axum::body::Bytes,
+    ApiPath(id): ApiPath<String>,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<(StatusCode, Json<NewTokenResponse>), AppError> {
     caller.require(&["admin"])?;
     app.store
@@ -113,11 +115,7 @@ pub async fn create_token(
         .await?
         .ok_or_else(|| AppError::not_found(format!("no producer with id {id:?}")))?;
     // The body is optional: an empty one means "no label".
-    let label = if body.iter().all(u8::is_ascii_whitespace) {
-        None
-    } else {
-        super::extract::parse::<TokenRequest>(&body)?.label
-    };
+    let label = super::extract::optional_json::<TokenRequest>(body)?.label;
     if let Some(l) = &label {
         let mut c = crate::domain::validation::Checker::default();
         c.text("label", l, 0, 100, false);
@@ -143,7 +141,7 @@ pub async fn create_token(
 pub async fn list_tokens(
     State(app): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Vec<TokenRecord>>, AppError> {
     if !caller.may_read_producer(&id) {
         return Err(AppError::Forbidden(
@@ -163,7 +161,7 @@ pub async fn list_tokens(
 pub async fn set_status(
     State(app): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<StatusRequest>,
 ) -> Result<(StatusCode, Json<Bundle>), AppError> {
     caller.require(&["admin"])?;
