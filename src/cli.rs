@@ -47,8 +47,32 @@ pub enum Command {
         #[arg(long)]
         keys: Option<String>,
     },
-    /// Re-verify the whole register: every hash, signature and chain link.
+    /// Re-verify the whole register: every hash, signature, chain link and Merkle root.
     Audit,
+    /// Rotate or withdraw the issuer's signing keys (each change is a signed log entry).
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+}
+
+/// Key management.
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Create a new signing key and retire the current one; what it signed still verifies.
+    Rotate {
+        /// Why, for the log.
+        #[arg(long, default_value = "scheduled rotation")]
+        reason: String,
+    },
+    /// Withdraw a (retired) key: nothing it signed verifies any more.
+    Withdraw {
+        /// The key id.
+        kid: String,
+        /// Why, for the log.
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 /// Administration commands.
@@ -153,6 +177,26 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Verify { bundle, keys } => verify(&config, &bundle, keys.as_deref()),
+        Command::Keys {
+            command: KeysCommand::Rotate { reason },
+        } => {
+            let (old, new, entry) = crate::service::keys::rotate(&config, &reason).await?;
+            println!(
+                "rotated: {old} retired, {new} now signs (log entry {})",
+                entry.seq
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Keys {
+            command: KeysCommand::Withdraw { kid, reason },
+        } => {
+            let entry = crate::service::keys::withdraw(&config, &kid, &reason).await?;
+            println!(
+                "withdrawn: {kid} (log entry {}); nothing it signed verifies any more",
+                entry.seq
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Audit => {
             let store = store::connect(&config.database_url).await?;
             let keys = Keyring::load(&config.keys_dir, &config.log_origin())?;
@@ -194,7 +238,7 @@ async fn serve(config: &Config, demo: bool) -> anyhow::Result<ExitCode> {
         addr = %running.addr,
         base_url = %running.state.base_url,
         database = %crate::server::redact(&config.database_url),
-        kid = %running.state.keys.active().kid,
+        kid = %running.state.keys.current().active().kid,
         "Origine is serving"
     );
     running.task.await??;

@@ -30,6 +30,18 @@ pub struct Config {
     /// Checkpoint origin line and key name (default: the base URL's host + `/log`).
     #[arg(long, env = "ORIGINE_LOG_ORIGIN", global = true)]
     pub log_origin: Option<String>,
+    /// Seconds between signed checkpoints while entries arrive.
+    #[arg(
+        long,
+        env = "ORIGINE_CHECKPOINT_SECONDS",
+        default_value_t = 3,
+        global = true
+    )]
+    pub checkpoint_seconds: u64,
+    /// Witnesses whose cosignatures the service accepts and publishes: C2SP verifier keys
+    /// (`name+keyid+base64key`), separated by commas.
+    #[arg(long, env = "ORIGINE_WITNESSES", value_delimiter = ',', global = true)]
+    pub witnesses: Vec<String>,
 }
 
 impl Config {
@@ -40,6 +52,11 @@ impl Config {
             .unwrap_or_else(|| format!("http://{}", self.bind))
             .trim_end_matches('/')
             .to_owned()
+    }
+
+    /// How often a checkpoint is published (at least every 100 ms).
+    pub fn checkpoint_interval(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(self.checkpoint_seconds.saturating_mul(1000).max(100))
     }
 
     /// The log origin, which also names the issuer and keys.

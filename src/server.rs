@@ -7,7 +7,7 @@ use anyhow::Context;
 use tokio::net::TcpListener;
 
 use crate::config::Config;
-use crate::crypto::Keyring;
+use crate::crypto::{KeyHandle, Keyring};
 use crate::http::{App, AppState, router};
 use crate::service::issuer::Issuer;
 use crate::store;
@@ -20,16 +20,24 @@ pub async fn build(config: &Config, base_url: String) -> anyhow::Result<AppState
     let store = store::connect(&config.database_url)
         .await
         .with_context(|| format!("opening database {}", redact(&config.database_url)))?;
-    let keys = Arc::new(Keyring::load_or_create(
-        &config.keys_dir,
-        &config.log_origin(),
-    )?);
+    let ring = Keyring::load_or_create(&config.keys_dir, &config.log_origin())?;
+    let keys = Arc::new(KeyHandle::new(&config.keys_dir, ring));
+    // An empty append brings the Merkle tree up to the log (databases from before it).
+    store
+        .append(Vec::new(), &mut |_, _, _| Err("nothing to seal".into()))
+        .await?;
     let issuer = Issuer::start(store.clone(), keys.clone());
+    crate::service::log::spawn_checkpointer(
+        store.clone(),
+        keys.clone(),
+        config.checkpoint_interval(),
+    );
     Ok(AppState(Arc::new(App {
         store,
         keys,
         issuer,
         base_url,
+        witnesses: config.witnesses.clone(),
     })))
 }
 

@@ -18,7 +18,11 @@ fn origine(app: &TestApp) -> Command {
 }
 
 fn text(out: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
 }
 
 /// A register with three certificates; returns the app and the middle certificate's bundle.
@@ -40,14 +44,26 @@ async fn verify_accepts_an_issued_bundle_offline_and_rejects_a_changed_one() {
     std::fs::write(&bundle_path, bundle.to_string()).unwrap();
     std::fs::write(&keys_path, keys.to_string()).unwrap();
 
-    let out = origine(&app).arg("verify").arg(&bundle_path).arg("--keys").arg(&keys_path).output().unwrap();
+    let out = origine(&app)
+        .arg("verify")
+        .arg(&bundle_path)
+        .arg("--keys")
+        .arg(&keys_path)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(text(&out).starts_with("valid"));
 
     let mut changed = bundle.clone();
     changed["certificate"]["claims"]["detained_workers"] = 7.into();
     std::fs::write(&bundle_path, changed.to_string()).unwrap();
-    let out = origine(&app).arg("verify").arg(&bundle_path).arg("--keys").arg(&keys_path).output().unwrap();
+    let out = origine(&app)
+        .arg("verify")
+        .arg(&bundle_path)
+        .arg("--keys")
+        .arg(&keys_path)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("hash does not match"), "{}", text(&out));
 
@@ -55,14 +71,30 @@ async fn verify_accepts_an_issued_bundle_offline_and_rejects_a_changed_one() {
     let bytes = origine::crypto::jcs::canonical(&changed["certificate"]).unwrap();
     changed["hash"] = origine::crypto::jcs::sha256_hex(&bytes).into();
     std::fs::write(&bundle_path, changed.to_string()).unwrap();
-    let out = origine(&app).arg("verify").arg(&bundle_path).arg("--keys").arg(&keys_path).output().unwrap();
+    let out = origine(&app)
+        .arg("verify")
+        .arg(&bundle_path)
+        .arg("--keys")
+        .arg(&keys_path)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out).contains("signature does not verify"), "{}", text(&out));
+    assert!(
+        text(&out).contains("signature does not verify"),
+        "{}",
+        text(&out)
+    );
 
     let out = origine(&app).arg("verify").output().unwrap();
     assert_eq!(out.status.code(), Some(2), "usage error: {}", text(&out));
     std::fs::write(&bundle_path, "not json").unwrap();
-    let out = origine(&app).arg("verify").arg(&bundle_path).arg("--keys").arg(&keys_path).output().unwrap();
+    let out = origine(&app)
+        .arg("verify")
+        .arg(&bundle_path)
+        .arg("--keys")
+        .arg(&keys_path)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
 }
 
@@ -70,7 +102,9 @@ async fn verify_accepts_an_issued_bundle_offline_and_rejects_a_changed_one() {
 async fn changing_any_byte_of_a_stored_certificate_fails_audit_and_its_report() {
     let (app, bundle) = register_with_three().await;
     let id = bundle["certificate"]["id"].as_str().unwrap().to_owned();
-    let pool = sqlx::SqlitePool::connect(&app.config.database_url).await.unwrap();
+    let pool = sqlx::SqlitePool::connect(&app.config.database_url)
+        .await
+        .unwrap();
     let (original,): (String,) = sqlx::query_as("SELECT body FROM log_entries WHERE seq = 1")
         .fetch_one(&pool)
         .await
@@ -85,7 +119,9 @@ async fn changing_any_byte_of_a_stored_certificate_fails_audit_and_its_report() 
             .execute(&pool)
             .await
             .unwrap();
-        let audit = origine::service::audit::audit(&*app.state.store, &app.state.keys).await.unwrap();
+        let audit = origine::service::audit::audit(&*app.state.store, &app.state.keys.current())
+            .await
+            .unwrap();
         assert!(
             audit.failures.iter().any(|f| f.seq == 1),
             "byte {i} changed to {tampered:?} went unnoticed"
@@ -96,7 +132,11 @@ async fn changing_any_byte_of_a_stored_certificate_fails_audit_and_its_report() 
     // The binary exits 1 and names the entry.
     let out = origine(&app).arg("audit").output().unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out).contains("entry 1 (certificate"), "{}", text(&out));
+    assert!(
+        text(&out).contains("entry 1 (certificate"),
+        "{}",
+        text(&out)
+    );
 
     sqlx::query("UPDATE log_entries SET body = ? WHERE seq = 1")
         .bind(&original)
@@ -111,19 +151,36 @@ async fn changing_any_byte_of_a_stored_certificate_fails_audit_and_its_report() 
 #[tokio::test]
 async fn a_rewritten_signature_or_hash_column_is_caught_by_audit() {
     let (app, _) = register_with_three().await;
-    let pool = sqlx::SqlitePool::connect(&app.config.database_url).await.unwrap();
+    let pool = sqlx::SqlitePool::connect(&app.config.database_url)
+        .await
+        .unwrap();
     sqlx::query("UPDATE log_entries SET signature = (SELECT signature FROM log_entries WHERE seq = 0) WHERE seq = 2")
         .execute(&pool)
         .await
         .unwrap();
-    let audit = origine::service::audit::audit(&*app.state.store, &app.state.keys).await.unwrap();
-    assert_eq!(audit.failures.iter().map(|f| f.seq).collect::<Vec<_>>(), [2]);
+    let audit = origine::service::audit::audit(&*app.state.store, &app.state.keys.current())
+        .await
+        .unwrap();
+    assert_eq!(
+        audit.failures.iter().map(|f| f.seq).collect::<Vec<_>>(),
+        [2]
+    );
 }
 
 #[tokio::test]
 async fn admin_create_key_prints_only_a_working_token() {
     let app = TestApp::sqlite().await;
-    let out = origine(&app).args(["admin", "create-key", "--role", "auditor", "--label", "CNEL"]).output().unwrap();
+    let out = origine(&app)
+        .args([
+            "admin",
+            "create-key",
+            "--role",
+            "auditor",
+            "--label",
+            "CNEL",
+        ])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", text(&out));
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(stdout.lines().count(), 1);
@@ -134,9 +191,20 @@ async fn admin_create_key_prints_only_a_working_token() {
         .await;
     assert_eq!(status, axum::http::StatusCode::OK);
 
-    let out = origine(&app).args(["admin", "create-key", "--role", "producer"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(2), "producer without --producer: {}", text(&out));
-    let out = origine(&app).args(["admin", "create-key", "--role", "root"]).output().unwrap();
+    let out = origine(&app)
+        .args(["admin", "create-key", "--role", "producer"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "producer without --producer: {}",
+        text(&out)
+    );
+    let out = origine(&app)
+        .args(["admin", "create-key", "--role", "root"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -148,7 +216,10 @@ fn keygen_writes_a_private_key_and_serve_refuses_one_others_can_read() {
         Command::new(env!("CARGO_BIN_EXE_origine"))
             .args(args)
             .env("ORIGINE_KEYS_DIR", &keys)
-            .env("DATABASE_URL", format!("sqlite://{}", dir.path().join("o.db").display()))
+            .env(
+                "DATABASE_URL",
+                format!("sqlite://{}", dir.path().join("o.db").display()),
+            )
             .env("ORIGINE_BIND", "127.0.0.1:0")
             .output()
             .unwrap()
@@ -157,12 +228,27 @@ fn keygen_writes_a_private_key_and_serve_refuses_one_others_can_read() {
     assert!(out.status.success(), "{}", text(&out));
     let printed = String::from_utf8(out.stdout).unwrap();
     assert!(printed.starts_with("kid: "), "{printed}");
-    let key = std::fs::read_dir(&keys).unwrap().next().unwrap().unwrap().path();
-    assert_eq!(std::fs::metadata(&key).unwrap().permissions().mode() & 0o777, 0o600);
-    assert!(!run(&["keygen"]).status.success(), "a second key is refused");
+    let key = std::fs::read_dir(&keys)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    assert_eq!(
+        std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    assert!(
+        !run(&["keygen"]).status.success(),
+        "a second key is refused"
+    );
 
     std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o640)).unwrap();
     let out = run(&["serve"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out).contains("readable by group or others"), "{}", text(&out));
+    assert!(
+        text(&out).contains("readable by group or others"),
+        "{}",
+        text(&out)
+    );
 }

@@ -31,7 +31,10 @@ async fn concurrent_issuances_make_one_chain(app: TestApp) {
                 .unwrap();
             let res = router.oneshot(req).await.unwrap();
             let status = res.status();
-            let body = http_body_util::BodyExt::collect(res.into_body()).await.unwrap().to_bytes();
+            let body = http_body_util::BodyExt::collect(res.into_body())
+                .await
+                .unwrap()
+                .to_bytes();
             (status, serde_json::from_slice::<Value>(&body).unwrap())
         });
     }
@@ -42,7 +45,9 @@ async fn concurrent_issuances_make_one_chain(app: TestApp) {
         seqs.insert(body["bundle"]["certificate"]["seq"].as_u64().unwrap());
     }
     assert_eq!(seqs, (0..ISSUANCES as u64).collect::<BTreeSet<_>>());
-    let report = origine::service::audit::audit(&*app.state.store, &app.state.keys).await.unwrap();
+    let report = origine::service::audit::audit(&*app.state.store, &app.state.keys.current())
+        .await
+        .unwrap();
     assert!(report.is_clean(), "{:?}", report.failures);
     assert_eq!(report.entries, ISSUANCES as u64);
 }
@@ -53,7 +58,10 @@ async fn two_hundred_concurrent_issuances_on_sqlite_make_one_unbroken_chain() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-#[cfg_attr(not(origine_pg), ignore = "set TEST_DATABASE_URL to run PostgreSQL tests")]
+#[cfg_attr(
+    not(origine_pg),
+    ignore = "set TEST_DATABASE_URL to run PostgreSQL tests"
+)]
 async fn two_hundred_concurrent_issuances_on_postgres_make_one_unbroken_chain() {
     concurrent_issuances_make_one_chain(TestApp::postgres().await).await;
 }
@@ -81,7 +89,11 @@ fn origine(database_url: &str, keys: &std::path::Path) -> Command {
 }
 
 fn start_server(database_url: &str, keys: &std::path::Path) -> Server {
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let child = origine(database_url, keys)
         .args(["serve"])
         .env("ORIGINE_BIND", format!("127.0.0.1:{port}"))
@@ -93,7 +105,10 @@ fn start_server(database_url: &str, keys: &std::path::Path) -> Server {
         base: format!("http://127.0.0.1:{port}"),
     };
     let deadline = Instant::now() + Duration::from_secs(30);
-    while ureq::get(&format!("{}/healthz", server.base)).call().is_err() {
+    while ureq::get(&format!("{}/healthz", server.base))
+        .call()
+        .is_err()
+    {
         assert!(Instant::now() < deadline, "server did not start");
         std::thread::sleep(Duration::from_millis(100));
     }
@@ -101,7 +116,10 @@ fn start_server(database_url: &str, keys: &std::path::Path) -> Server {
 }
 
 fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder().http_status_as_error(false).build().into()
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into()
 }
 
 fn post(agent: &ureq::Agent, url: &str, token: &str, body: &Value) -> (u16, Value) {
@@ -117,17 +135,29 @@ fn post(agent: &ureq::Agent, url: &str, token: &str, body: &Value) -> (u16, Valu
 }
 
 #[test]
-#[cfg_attr(not(origine_pg), ignore = "set TEST_DATABASE_URL to run PostgreSQL tests")]
+#[cfg_attr(
+    not(origine_pg),
+    ignore = "set TEST_DATABASE_URL to run PostgreSQL tests"
+)]
 fn two_server_processes_on_one_postgres_make_one_unbroken_chain() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let url = runtime.block_on(support::fresh_pg_database());
     let dir = tempfile::tempdir().unwrap();
     let keys = dir.path().join("keys");
-    assert!(origine(&url, &keys).arg("keygen").status().unwrap().success());
+    assert!(
+        origine(&url, &keys)
+            .arg("keygen")
+            .status()
+            .unwrap()
+            .success()
+    );
     let a = start_server(&url, &keys);
     let b = start_server(&url, &keys);
 
-    let out = origine(&url, &keys).args(["admin", "create-key", "--role", "admin"]).output().unwrap();
+    let out = origine(&url, &keys)
+        .args(["admin", "create-key", "--role", "admin"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let admin = String::from_utf8(out.stdout).unwrap().trim().to_owned();
     let agent = agent();
@@ -149,7 +179,11 @@ fn two_server_processes_on_one_postgres_make_one_unbroken_chain() {
     assert_eq!(status, 201);
     let (status, token) = post(
         &agent,
-        &format!("{}/api/v1/producers/{}/tokens", a.base, producer["id"].as_str().unwrap()),
+        &format!(
+            "{}/api/v1/producers/{}/tokens",
+            a.base,
+            producer["id"].as_str().unwrap()
+        ),
         &admin,
         &serde_json::json!({}),
     );
@@ -166,8 +200,12 @@ fn two_server_processes_on_one_postgres_make_one_unbroken_chain() {
                     (0..10)
                         .map(|i| {
                             let base = &bases[(client + i) % 2];
-                            let (status, body) =
-                                post(&agent, &format!("{base}/api/v1/lots"), &token, &lot(&format!("L-{client}-{i}")));
+                            let (status, body) = post(
+                                &agent,
+                                &format!("{base}/api/v1/lots"),
+                                &token,
+                                &lot(&format!("L-{client}-{i}")),
+                            );
                             assert_eq!(status, 201, "{body}");
                             body["bundle"]["certificate"]["seq"].as_u64().unwrap()
                         })
@@ -175,7 +213,10 @@ fn two_server_processes_on_one_postgres_make_one_unbroken_chain() {
                 })
             })
             .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap()).collect()
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
     });
     let seqs: BTreeSet<u64> = seqs.into_iter().collect();
     assert_eq!(seqs, (0..ISSUANCES as u64).collect::<BTreeSet<_>>());

@@ -9,17 +9,27 @@ use support::TestApp;
 
 fn python_verify(bundle: &std::path::Path, keys: &std::path::Path) -> (bool, String) {
     let out = Command::new("python3")
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/verify_bundle.py"))
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/python/verify_bundle.py"
+        ))
         .arg(bundle)
         .arg(keys)
         .output()
         .expect("python3 runs");
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     (out.status.success(), text)
 }
 
 #[tokio::test]
-#[cfg_attr(not(origine_py), ignore = "needs python3 with cryptography and rfc8785 (pip install cryptography rfc8785)")]
+#[cfg_attr(
+    not(origine_py),
+    ignore = "needs python3 with cryptography and rfc8785 (pip install cryptography rfc8785)"
+)]
 async fn python_cryptography_and_rfc8785_verify_an_issued_certificate() {
     let app = TestApp::sqlite().await;
     let seed = app.seed().await;
@@ -41,5 +51,8 @@ async fn python_cryptography_and_rfc8785_verify_an_issued_certificate() {
     changed["certificate"]["lot"]["quantity"] = 501.into();
     std::fs::write(&bundle_path, changed.to_string()).unwrap();
     let (ok, text) = python_verify(&bundle_path, &keys_path);
-    assert!(!ok, "a changed certificate passed the independent check: {text}");
+    assert!(
+        !ok,
+        "a changed certificate passed the independent check: {text}"
+    );
 }

@@ -22,14 +22,23 @@ async fn a_certificate_issued_over_http_verifies_and_chains() {
     assert_eq!(first["lot"]["certificate_id"], cert["id"]);
     // The second entry names the hash of the first.
     assert_eq!(second["bundle"]["certificate"]["seq"], 1);
-    assert_eq!(second["bundle"]["certificate"]["prev"], first["bundle"]["hash"]);
+    assert_eq!(
+        second["bundle"]["certificate"]["prev"],
+        first["bundle"]["hash"]
+    );
 
     let id = cert["id"].as_str().unwrap();
     assert!(id.len() <= 24 && id.bytes().all(|b| b.is_ascii_alphanumeric()));
     let (status, report) = app.get(&format!("/api/v1/verify/{id}")).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(report["status"], "valid", "{report}");
-    for check in ["signature", "hash", "chain", "inclusion", "producer_accredited"] {
+    for check in [
+        "signature",
+        "hash",
+        "chain",
+        "inclusion",
+        "producer_accredited",
+    ] {
         assert_eq!(report["checks"][check], true, "{check}: {report}");
     }
     assert_eq!(report["checks"]["serial"], "not_serialised");
@@ -59,7 +68,10 @@ async fn revoking_a_certificate_is_a_signed_log_entry_and_the_report_says_revoke
 
     let (_, report) = app.get(&format!("/api/v1/verify/{id}")).await;
     assert_eq!(report["status"], "revoked");
-    assert_eq!(report["status_history"][0]["reason"], "claims could not be substantiated");
+    assert_eq!(
+        report["status_history"][0]["reason"],
+        "claims could not be substantiated"
+    );
     // Revocation changes the status, not the certificate: every integrity check still passes.
     assert_eq!(report["checks"]["signature"], true);
 }
@@ -82,7 +94,9 @@ async fn a_suspended_producer_makes_its_certificates_report_suspended() {
     assert_eq!(report["status"], "suspended");
     assert_eq!(report["checks"]["producer_accredited"], false);
     // And it can no longer certify lots.
-    let (status, body) = app.post("/api/v1/lots", &seed.producer_token, lot("L2")).await;
+    let (status, body) = app
+        .post("/api/v1/lots", &seed.producer_token, lot("L2"))
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
 }
 
@@ -106,7 +120,12 @@ async fn bulk_verify_answers_each_id_in_order() {
     assert!(body["reports"][1]["error"].is_string());
     let too_many: Vec<String> = (0..1001).map(|i| format!("id{i}")).collect();
     let (status, body) = app
-        .call(axum::http::Method::POST, "/api/v1/verify", None, Some(serde_json::json!({"ids": too_many})))
+        .call(
+            axum::http::Method::POST,
+            "/api/v1/verify",
+            None,
+            Some(serde_json::json!({"ids": too_many})),
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(support::problem_fields(&body), ["ids"]);
@@ -136,7 +155,10 @@ async fn the_keys_document_lists_the_signing_key_with_its_c2sp_kid() {
         .unwrap()
         .try_into()
         .unwrap();
-    assert_eq!(key["kid"], origine::crypto::key_id("origine.test/log", &public));
+    assert_eq!(
+        key["kid"],
+        origine::crypto::key_id("origine.test/log", &public)
+    );
 }
 
 #[tokio::test]
@@ -165,6 +187,9 @@ async fn healthz_answers_and_openapi_describes_every_endpoint() {
         "/api/v1/log/entries",
         "/healthz",
     ] {
-        assert!(doc["paths"][path].is_object(), "{path} missing from OpenAPI");
+        assert!(
+            doc["paths"][path].is_object(),
+            "{path} missing from OpenAPI"
+        );
     }
 }

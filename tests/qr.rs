@@ -9,14 +9,21 @@ use axum::http::{Request, StatusCode, header};
 use support::{BASE_URL, TestApp};
 
 fn zbarimg(path: &std::path::Path) -> String {
-    let out = Command::new("zbarimg").args(["--raw", "-q"]).arg(path).output().expect("zbarimg runs");
+    let out = Command::new("zbarimg")
+        .args(["--raw", "-q"])
+        .arg(path)
+        .output()
+        .expect("zbarimg runs");
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
 async fn issued_id(app: &TestApp) -> String {
     let seed = app.seed().await;
     let issued = app.issue(&seed.producer_token, "QR-1").await;
-    issued["bundle"]["certificate"]["id"].as_str().unwrap().to_owned()
+    issued["bundle"]["certificate"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 #[tokio::test]
@@ -25,7 +32,11 @@ async fn the_qr_png_decodes_to_the_certificate_page_url() {
     let app = TestApp::sqlite().await;
     let id = issued_id(&app).await;
     let (status, headers, png) = app
-        .raw(Request::get(format!("/api/v1/certificates/{id}/qr.png")).body(Body::empty()).unwrap())
+        .raw(
+            Request::get(format!("/api/v1/certificates/{id}/qr.png"))
+                .body(Body::empty())
+                .unwrap(),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers[header::CONTENT_TYPE], "image/png");
@@ -35,19 +46,31 @@ async fn the_qr_png_decodes_to_the_certificate_page_url() {
 }
 
 #[tokio::test]
-#[cfg_attr(not(all(origine_zbar, origine_rsvg)), ignore = "needs zbarimg and rsvg-convert (Debian zbar-tools, librsvg2-bin)")]
+#[cfg_attr(
+    not(all(origine_zbar, origine_rsvg)),
+    ignore = "needs zbarimg and rsvg-convert (Debian zbar-tools, librsvg2-bin)"
+)]
 async fn the_qr_svg_renders_and_decodes_to_the_certificate_page_url() {
     let app = TestApp::sqlite().await;
     let id = issued_id(&app).await;
     let (status, headers, svg) = app
-        .raw(Request::get(format!("/api/v1/certificates/{id}/qr.svg")).body(Body::empty()).unwrap())
+        .raw(
+            Request::get(format!("/api/v1/certificates/{id}/qr.svg"))
+                .body(Body::empty())
+                .unwrap(),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers[header::CONTENT_TYPE], "image/svg+xml");
     let svg_path = app.dir.path().join("qr.svg");
     let png_path = app.dir.path().join("qr-from-svg.png");
     std::fs::write(&svg_path, &svg).unwrap();
-    let status = Command::new("rsvg-convert").arg(&svg_path).arg("-o").arg(&png_path).status().unwrap();
+    let status = Command::new("rsvg-convert")
+        .arg(&svg_path)
+        .arg("-o")
+        .arg(&png_path)
+        .status()
+        .unwrap();
     assert!(status.success());
     assert_eq!(zbarimg(&png_path), format!("{BASE_URL}/c/{id}"));
 }

@@ -18,7 +18,10 @@ async fn sqlite_store() -> (Arc<dyn Store>, tempfile::TempDir) {
 
 async fn pg_store() -> (Arc<dyn Store>, tempfile::TempDir) {
     let url = support::fresh_pg_database().await;
-    (origine::store::connect(&url).await.unwrap(), tempfile::tempdir().unwrap())
+    (
+        origine::store::connect(&url).await.unwrap(),
+        tempfile::tempdir().unwrap(),
+    )
 }
 
 macro_rules! conformance {
@@ -79,8 +82,22 @@ fn producer(vat: &str, institutes: &[&str]) -> NewProducer {
 
 async fn with_producer(store: &dyn Store) {
     store.insert_institute(&institute("cc-roma")).await.unwrap();
-    store.insert_producer("p1", &producer("00743110157", &["cc-roma"]), "2026-01-01T00:00:00Z").await.unwrap();
-    store.insert_producer("p2", &producer("00905811006", &["cc-roma"]), "2026-01-01T00:00:00Z").await.unwrap();
+    store
+        .insert_producer(
+            "p1",
+            &producer("00743110157", &["cc-roma"]),
+            "2026-01-01T00:00:00Z",
+        )
+        .await
+        .unwrap();
+    store
+        .insert_producer(
+            "p2",
+            &producer("00905811006", &["cc-roma"]),
+            "2026-01-01T00:00:00Z",
+        )
+        .await
+        .unwrap();
 }
 
 fn lot_entry(producer: &str, code: &str) -> NewEntry {
@@ -117,7 +134,10 @@ fn seal(_: usize, seq: u64, prev: &str) -> Result<Sealed, String> {
 
 async fn institutes_round_trip_and_a_duplicate_code_conflicts(store: &dyn Store) {
     store.insert_institute(&institute("cc-roma")).await.unwrap();
-    assert_eq!(store.institute("cc-roma").await.unwrap(), Some(institute("cc-roma")));
+    assert_eq!(
+        store.institute("cc-roma").await.unwrap(),
+        Some(institute("cc-roma"))
+    );
     assert_eq!(store.institutes().await.unwrap().len(), 1);
     assert!(store.institute("nope").await.unwrap().is_none());
     assert!(matches!(
@@ -128,9 +148,16 @@ async fn institutes_round_trip_and_a_duplicate_code_conflicts(store: &dyn Store)
 
 async fn producers_keep_their_institutes_and_a_duplicate_vat_number_conflicts(store: &dyn Store) {
     store.insert_institute(&institute("cc-roma")).await.unwrap();
-    store.insert_institute(&institute("cr-opera")).await.unwrap();
     store
-        .insert_producer("p1", &producer("00743110157", &["cr-opera", "cc-roma"]), "2026-01-01T00:00:00Z")
+        .insert_institute(&institute("cr-opera"))
+        .await
+        .unwrap();
+    store
+        .insert_producer(
+            "p1",
+            &producer("00743110157", &["cr-opera", "cc-roma"]),
+            "2026-01-01T00:00:00Z",
+        )
         .await
         .unwrap();
     let p = store.producer("p1").await.unwrap().unwrap();
@@ -138,7 +165,13 @@ async fn producers_keep_their_institutes_and_a_duplicate_vat_number_conflicts(st
     assert_eq!(p.status, "accredited");
     assert_eq!(p.vat_number, "00743110157");
     assert!(matches!(
-        store.insert_producer("p2", &producer("IT00743110157", &["cc-roma"]), "2026-01-01T00:00:00Z").await,
+        store
+            .insert_producer(
+                "p2",
+                &producer("IT00743110157", &["cc-roma"]),
+                "2026-01-01T00:00:00Z"
+            )
+            .await,
         Err(StoreError::Conflict("vat_number"))
     ));
     // The failed insert left nothing behind.
@@ -147,7 +180,11 @@ async fn producers_keep_their_institutes_and_a_duplicate_vat_number_conflicts(st
 
 async fn tokens_are_found_by_hash_and_scoped_by_producer(store: &dyn Store) {
     with_producer(store).await;
-    for (id, role, producer) in [("t1", "admin", None), ("t2", "producer", Some("p1")), ("t3", "producer", Some("p2"))] {
+    for (id, role, producer) in [
+        ("t1", "admin", None),
+        ("t2", "producer", Some("p1")),
+        ("t3", "producer", Some("p2")),
+    ] {
         store
             .insert_token(&NewToken {
                 id: id.into(),
@@ -161,7 +198,10 @@ async fn tokens_are_found_by_hash_and_scoped_by_producer(store: &dyn Store) {
             .unwrap();
     }
     let t = store.token_by_hash("hash-t2").await.unwrap().unwrap();
-    assert_eq!((t.id.as_str(), t.role.as_str(), t.producer_id.as_deref()), ("t2", "producer", Some("p1")));
+    assert_eq!(
+        (t.id.as_str(), t.role.as_str(), t.producer_id.as_deref()),
+        ("t2", "producer", Some("p1"))
+    );
     assert!(store.token_by_hash("t2").await.unwrap().is_none());
     assert_eq!(store.tokens(Some("p1")).await.unwrap().len(), 1);
     assert_eq!(store.tokens(None).await.unwrap().len(), 3);
@@ -169,7 +209,10 @@ async fn tokens_are_found_by_hash_and_scoped_by_producer(store: &dyn Store) {
 
 async fn appends_get_dense_seqs_chained_to_the_previous_hash(store: &dyn Store) {
     with_producer(store).await;
-    let first = store.append(vec![lot_entry("p1", "A"), lot_entry("p1", "B")], &mut seal).await.unwrap();
+    let first = store
+        .append(vec![lot_entry("p1", "A"), lot_entry("p1", "B")], &mut seal)
+        .await
+        .unwrap();
     let second = store
         .append(
             vec![NewEntry::Status {
@@ -181,7 +224,11 @@ async fn appends_get_dense_seqs_chained_to_the_previous_hash(store: &dyn Store) 
         )
         .await
         .unwrap();
-    let seqs: Vec<i64> = first.iter().chain(&second).map(|r| r.as_ref().unwrap().seq).collect();
+    let seqs: Vec<i64> = first
+        .iter()
+        .chain(&second)
+        .map(|r| r.as_ref().unwrap().seq)
+        .collect();
     assert_eq!(seqs, [0, 1, 2]);
     assert_eq!(store.log_size().await.unwrap(), 3);
     let entries = store.entries(0, 3).await.unwrap();
@@ -191,9 +238,26 @@ async fn appends_get_dense_seqs_chained_to_the_previous_hash(store: &dyn Store) 
         assert_eq!(body["prev"], prev.as_str());
         prev = e.hash.clone();
     }
-    assert_eq!(store.certificate_entry("cert-p1-B").await.unwrap().unwrap().seq, 1);
-    assert!(store.certificate_entry("cert-p1-Z").await.unwrap().is_none());
-    let status = store.status_entries("certificate_status", "cert-p1-A").await.unwrap();
+    assert_eq!(
+        store
+            .certificate_entry("cert-p1-B")
+            .await
+            .unwrap()
+            .unwrap()
+            .seq,
+        1
+    );
+    assert!(
+        store
+            .certificate_entry("cert-p1-Z")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let status = store
+        .status_entries("certificate_status", "cert-p1-A")
+        .await
+        .unwrap();
     assert_eq!(status.len(), 1);
     assert_eq!(status[0].status.as_deref(), Some("revoked"));
     assert_eq!(store.entries(1, 2).await.unwrap()[0].seq, 1);
@@ -201,10 +265,18 @@ async fn appends_get_dense_seqs_chained_to_the_previous_hash(store: &dyn Store) 
 
 async fn a_duplicate_lot_code_is_rejected_without_using_a_seq(store: &dyn Store) {
     with_producer(store).await;
-    store.append(vec![lot_entry("p1", "A")], &mut seal).await.unwrap();
+    store
+        .append(vec![lot_entry("p1", "A")], &mut seal)
+        .await
+        .unwrap();
     let out = store
         .append(
-            vec![lot_entry("p1", "A"), lot_entry("p1", "B"), lot_entry("p1", "B"), lot_entry("p2", "A")],
+            vec![
+                lot_entry("p1", "A"),
+                lot_entry("p1", "B"),
+                lot_entry("p1", "B"),
+                lot_entry("p2", "A"),
+            ],
             &mut seal,
         )
         .await
@@ -232,7 +304,10 @@ async fn producer_status_is_the_latest_status_entry(store: &dyn Store) {
             .await
             .unwrap();
     }
-    assert_eq!(store.producer("p1").await.unwrap().unwrap().status, "revoked");
+    assert_eq!(
+        store.producer("p1").await.unwrap().unwrap().status,
+        "revoked"
+    );
     let all = store.producers().await.unwrap();
     let p2 = all.iter().find(|p| p.id == "p2").unwrap();
     assert_eq!(p2.status, "accredited");
@@ -241,12 +316,22 @@ async fn producer_status_is_the_latest_status_entry(store: &dyn Store) {
 async fn lots_are_listed_per_producer(store: &dyn Store) {
     with_producer(store).await;
     store
-        .append(vec![lot_entry("p1", "A"), lot_entry("p2", "A"), lot_entry("p2", "B")], &mut seal)
+        .append(
+            vec![
+                lot_entry("p1", "A"),
+                lot_entry("p2", "A"),
+                lot_entry("p2", "B"),
+            ],
+            &mut seal,
+        )
         .await
         .unwrap();
     assert_eq!(store.lots(Some("p1")).await.unwrap().len(), 1);
     assert_eq!(store.lots(Some("p2")).await.unwrap().len(), 2);
     assert_eq!(store.lots(None).await.unwrap().len(), 3);
     let lot = store.lot("lot-p2-B").await.unwrap().unwrap();
-    assert_eq!((lot.lot_code.as_str(), lot.quantity, lot.serialised), ("B", 10, false));
+    assert_eq!(
+        (lot.lot_code.as_str(), lot.quantity, lot.serialised),
+        ("B", 10, false)
+    );
 }

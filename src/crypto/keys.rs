@@ -45,10 +45,16 @@ pub enum KeyError {
 #[serde(deny_unknown_fields)]
 pub struct SigningKeyFile {
     pub alg: String,
-    /// The 32-byte Ed25519 seed, base64url without padding.
-    pub seed: String,
+    /// The 32-byte Ed25519 seed, base64url without padding; erased when the key is retired.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<String>,
+    /// The public key, base64url without padding (kept after the seed is erased).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_key: Option<String>,
     pub created_at: String,
+    /// `active`, `retired` or `withdrawn`.
     pub status: String,
+    /// End of the key's validity: what it signed later is not trusted.
     #[serde(default)]
     pub retired_at: Option<String>,
 }
@@ -56,7 +62,10 @@ pub struct SigningKeyFile {
 /// One loaded key.
 #[derive(Debug, Clone)]
 pub struct LoadedKey {
-    pub signing: SigningKey,
+    pub public: VerifyingKey,
+    /// Present while the key may sign (active keys).
+    pub signing: Option<SigningKey>,
+    pub path: PathBuf,
     pub kid: String,
     pub created_at: String,
     pub status: String,
@@ -69,6 +78,75 @@ pub struct Keyring {
     /// The issuer name, which is also the log origin the key IDs are computed with.
     pub issuer: String,
     keys: Vec<LoadedKey>,
+    /// Index of the key that signs: the newest active key with its seed.
+    active: usize,
+    signer: SigningKey,
+}
+
+/// The issuer's keys as the running service sees them: reloaded when the keys directory
+/// changes (after `origine keys rotate` or `withdraw`), without a restart.
+#[derive(Debug)]
+pub struct KeyHandle {
+    dir: PathBuf,
+    current: std::sync::RwLock<std::sync::Arc<Keyring>>,
+    fingerprint: std::sync::Mutex<Vec<(PathBuf, std::time::SystemTime, u64)>>,
+}
+
+impl KeyHandle {
+    /// Wraps a loaded keyring read from `dir`.
+    pub fn new(dir: &Path, ring: Keyring) -> Self {
+        Self {
+            dir: dir.to_owned(),
+            current: std::sync::RwLock::new(std::sync::Arc::new(ring)),
+            fingerprint: std::sync::Mutex::new(fingerprint(dir)),
+        }
+    }
+
+    /// The keyring now in force.
+    pub fn current(&self) -> std::sync::Arc<Keyring> {
+        match self.current.read() {
+            Ok(g) => g.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Re-reads the keys directory if any key file changed; keeps the old keys on error.
+    pub fn reload_if_changed(&self) {
+        let now = fingerprint(&self.dir);
+        let Ok(mut seen) = self.fingerprint.lock() else {
+            return;
+        };
+        if *seen == now {
+            return;
+        }
+        let issuer = self.current().issuer.clone();
+        match Keyring::load(&self.dir, &issuer) {
+            Ok(ring) => {
+                tracing::info!(kid = %ring.active().kid, "signing keys reloaded");
+                if let Ok(mut cur) = self.current.write() {
+                    *cur = std::sync::Arc::new(ring);
+                }
+                *seen = now;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "keys directory changed but cannot be loaded; keeping the old keys")
+            }
+        }
+    }
+}
+
+fn fingerprint(dir: &Path) -> Vec<(PathBuf, std::time::SystemTime, u64)> {
+    let mut out: Vec<_> = fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let m = e.metadata().ok()?;
+            Some((e.path(), m.modified().ok()?, m.len()))
+        })
+        .collect();
+    out.sort();
+    out
 }
 
 /// The C2SP signed-note key ID: `SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public_key)[:4]`, hex.
@@ -100,13 +178,23 @@ impl Keyring {
         for path in paths {
             keys.push(load_key(&path, issuer)?);
         }
-        if !keys.iter().any(|k| k.status == "active") {
-            return Err(KeyError::NoKey(dir.display().to_string()));
-        }
-        keys.sort_by(|a, b| a.created_at.cmp(&b.created_at));
+        keys.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.path.cmp(&b.path)));
+        let (active, signer) = keys
+            .iter()
+            .enumerate()
+            .rev()
+            .find_map(|(i, k)| {
+                k.signing
+                    .clone()
+                    .filter(|_| k.status == "active")
+                    .map(|s| (i, s))
+            })
+            .ok_or_else(|| KeyError::NoKey(dir.display().to_string()))?;
         Ok(Self {
             issuer: issuer.to_owned(),
             keys,
+            active,
+            signer,
         })
     }
 
@@ -126,19 +214,26 @@ impl Keyring {
 
     /// The key that signs new entries.
     pub fn active(&self) -> &LoadedKey {
-        // `load` guarantees at least one active key; the newest one signs.
-        self.keys
-            .iter()
-            .rev()
-            .find(|k| k.status == "active")
-            .unwrap_or(&self.keys[self.keys.len() - 1])
+        &self.keys[self.active]
+    }
+
+    /// The active key's signing half.
+    pub fn signer(&self) -> &SigningKey {
+        &self.signer
+    }
+
+    /// All keys, oldest first.
+    pub fn keys(&self) -> &[LoadedKey] {
+        &self.keys
     }
 
     /// Signs `message` with the active key, returning `(kid, base64url signature)`.
     pub fn sign(&self, message: &[u8]) -> (String, String) {
-        let key = self.active();
-        let sig: Signature = key.signing.sign(message);
-        (key.kid.clone(), BASE64URL_NOPAD.encode(&sig.to_bytes()))
+        let sig: Signature = self.signer().sign(message);
+        (
+            self.active().kid.clone(),
+            BASE64URL_NOPAD.encode(&sig.to_bytes()),
+        )
     }
 
     /// The public keys document served at `/.well-known/origine-keys.json`.
@@ -151,7 +246,7 @@ impl Keyring {
                 .map(|k| PublicKeyEntry {
                     kid: k.kid.clone(),
                     alg: "Ed25519".into(),
-                    public_key: BASE64URL_NOPAD.encode(k.signing.verifying_key().as_bytes()),
+                    public_key: BASE64URL_NOPAD.encode(k.public.as_bytes()),
                     not_before: k.created_at.clone(),
                     not_after: k.retired_at.clone(),
                     status: k.status.clone(),
@@ -160,12 +255,17 @@ impl Keyring {
         }
     }
 
-    /// The verifying key for `kid`, if the ring has it.
-    pub fn verifying_key(&self, kid: &str) -> Option<VerifyingKey> {
+    /// Every key that is not withdrawn, with its kid.
+    pub fn verifying_keys(&self) -> impl Iterator<Item = (&str, VerifyingKey)> {
         self.keys
             .iter()
-            .find(|k| k.kid == kid)
-            .map(|k| k.signing.verifying_key())
+            .filter(|k| k.status != "withdrawn")
+            .map(|k| (k.kid.as_str(), k.public))
+    }
+
+    /// The verifying key for `kid`, if the ring has it.
+    pub fn verifying_key(&self, kid: &str) -> Option<VerifyingKey> {
+        self.keys.iter().find(|k| k.kid == kid).map(|k| k.public)
     }
 }
 
@@ -191,15 +291,28 @@ fn load_key(path: &Path, issuer: &str) -> Result<LoadedKey, KeyError> {
     if file.alg != "Ed25519" {
         return Err(malformed(format!("unsupported alg {:?}", file.alg)));
     }
-    let seed: [u8; 32] = BASE64URL_NOPAD
-        .decode(file.seed.as_bytes())
-        .ok()
-        .and_then(|b| b.try_into().ok())
-        .ok_or_else(|| malformed("seed is not 32 bytes of base64url".into()))?;
-    let signing = SigningKey::from_bytes(&seed);
-    let kid = key_id(issuer, signing.verifying_key().as_bytes());
+    let decode32 = |text: &str, what: &str| -> Result<[u8; 32], KeyError> {
+        BASE64URL_NOPAD
+            .decode(text.as_bytes())
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(|| malformed(format!("{what} is not 32 bytes of base64url")))
+    };
+    let signing = match &file.seed {
+        Some(seed) => Some(SigningKey::from_bytes(&decode32(seed, "seed")?)),
+        None => None,
+    };
+    let public = match (&signing, &file.public_key) {
+        (Some(s), _) => s.verifying_key(),
+        (None, Some(pk)) => VerifyingKey::from_bytes(&decode32(pk, "public_key")?)
+            .map_err(|_| malformed("public_key is not an Ed25519 point".into()))?,
+        (None, None) => return Err(malformed("neither seed nor public_key".into())),
+    };
+    let kid = key_id(issuer, public.as_bytes());
     Ok(LoadedKey {
+        public,
         signing,
+        path: path.to_owned(),
         kid,
         created_at: file.created_at,
         status: file.status,
@@ -218,6 +331,14 @@ pub fn generate(dir: &Path, issuer: &str) -> Result<(String, String), KeyError> 
             kid: ring.active().kid.clone(),
         });
     }
+    add_key(dir, issuer)
+}
+
+/// Writes a new active key beside any others (the newest active key signs).
+///
+/// # Errors
+/// The file could not be written with mode 0600.
+pub fn add_key(dir: &Path, issuer: &str) -> Result<(String, String), KeyError> {
     let io = |source| KeyError::Io {
         path: dir.display().to_string(),
         source,
@@ -227,29 +348,79 @@ pub fn generate(dir: &Path, issuer: &str) -> Result<(String, String), KeyError> 
     getrandom::fill(&mut seed).map_err(|e| KeyError::Random(e.to_string()))?;
     let signing = SigningKey::from_bytes(&seed);
     let now = OffsetDateTime::now_utc();
+    let public = signing.verifying_key().to_bytes();
     let file = SigningKeyFile {
         alg: "Ed25519".into(),
-        seed: BASE64URL_NOPAD.encode(&seed),
+        seed: Some(BASE64URL_NOPAD.encode(&seed)),
+        public_key: Some(BASE64URL_NOPAD.encode(&public)),
         created_at: time_fmt::rfc3339(now),
         status: "active".into(),
         retired_at: None,
     };
-    let public = signing.verifying_key().to_bytes();
     let kid = key_id(issuer, &public);
     let path = dir.join(format!("{}-{kid}.key", now.unix_timestamp()));
-    let mut out = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&path)
-        .map_err(io)?;
-    let json = serde_json::to_vec_pretty(&file).map_err(|e| KeyError::Malformed {
+    write_key_file(&path, &file, true)?;
+    Ok((kid, BASE64URL_NOPAD.encode(&public)))
+}
+
+/// Writes a key file with mode 0600: a new one, or replacing one atomically.
+fn write_key_file(path: &Path, file: &SigningKeyFile, new: bool) -> Result<(), KeyError> {
+    let io = |source| KeyError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let json = serde_json::to_vec_pretty(file).map_err(|e| KeyError::Malformed {
         path: path.display().to_string(),
         message: e.to_string(),
     })?;
+    let target = if new {
+        path.to_owned()
+    } else {
+        path.with_extension("key.tmp")
+    };
+    let mut options = OpenOptions::new();
+    options.write(true).mode(0o600);
+    if new {
+        options.create_new(true);
+    } else {
+        options.create(true).truncate(true);
+    }
+    let mut out = options.open(&target).map_err(io)?;
     out.write_all(&json).map_err(io)?;
     out.sync_all().map_err(io)?;
-    Ok((kid, BASE64URL_NOPAD.encode(&public)))
+    if !new {
+        fs::rename(&target, path).map_err(io)?;
+    }
+    Ok(())
+}
+
+/// Ends a key's validity at `at` with `status` (`retired` or `withdrawn`) and erases its
+/// seed, so it can never sign again.
+///
+/// # Errors
+/// No key with that kid, or the file cannot be rewritten.
+pub fn end_key(
+    dir: &Path,
+    issuer: &str,
+    kid: &str,
+    status: &str,
+    at: &str,
+) -> Result<(), KeyError> {
+    let ring = Keyring::load(dir, issuer)?;
+    let key = ring
+        .keys()
+        .iter()
+        .find(|k| k.kid == kid)
+        .ok_or_else(|| KeyError::NoKey(format!("{} (no key {kid})", dir.display())))?;
+    let file = SigningKeyFile {
+        alg: "Ed25519".into(),
+        seed: None,
+        public_key: Some(BASE64URL_NOPAD.encode(key.public.as_bytes())),
+        created_at: key.created_at.clone(),
+        status: status.to_owned(),
+        retired_at: Some(key.retired_at.clone().unwrap_or_else(|| at.to_owned())),
+    };
+    write_key_file(&key.path, &file, false)
 }
 
 #[cfg(test)]
@@ -309,5 +480,31 @@ mod tests {
             .unwrap()
             .verify_strict(b"hello", &sig)
             .unwrap();
+    }
+
+    #[test]
+    fn a_retired_key_loses_its_seed_but_stays_in_the_document() {
+        let dir = tempfile::tempdir().unwrap();
+        let (old, _) = generate(dir.path(), "o/log").unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        let (new, _) = add_key(dir.path(), "o/log").unwrap();
+        assert_eq!(
+            Keyring::load(dir.path(), "o/log").unwrap().active().kid,
+            new
+        );
+        end_key(dir.path(), "o/log", &old, "retired", "2030-01-01T00:00:00Z").unwrap();
+        let ring = Keyring::load(dir.path(), "o/log").unwrap();
+        let retired = ring.keys().iter().find(|k| k.kid == old).unwrap();
+        assert!(retired.signing.is_none());
+        let text = fs::read_to_string(&retired.path).unwrap();
+        assert!(!text.contains("seed"), "{text}");
+        assert_eq!(
+            fs::metadata(&retired.path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        let doc = ring.document();
+        let entry = doc.keys.iter().find(|k| k.kid == old).unwrap();
+        assert_eq!(entry.status, "retired");
+        assert_eq!(entry.not_after.as_deref(), Some("2030-01-01T00:00:00Z"));
     }
 }

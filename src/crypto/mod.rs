@@ -6,6 +6,9 @@
 pub mod bundle;
 pub mod jcs;
 pub mod keys;
+pub mod vc;
 
-pub use bundle::{Bundle, BundleCheck, KeysDocument, PublicKeyEntry, check_bundle};
-pub use keys::{KeyError, Keyring, SigningKeyFile, key_id};
+pub use bundle::{
+    Bundle, BundleCheck, Inclusion, KeysDocument, PublicKeyEntry, check_bundle, check_inclusion,
+};
+pub use keys::{KeyError, KeyHandle, Keyring, SigningKeyFile, key_id};

@@ -7,6 +7,7 @@ pub mod certificate;
 pub mod gtin;
 pub mod ids;
 pub mod institute;
+pub mod key_event;
 pub mod lot;
 pub mod producer;
 pub mod status;

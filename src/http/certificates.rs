@@ -37,7 +37,9 @@ pub async fn bundle(
         .certificate_entry(&id)
         .await?
         .ok_or_else(|| unknown(&id))?;
-    Ok(Json(bundle_of(&entry)))
+    Ok(Json(
+        crate::service::log::bundle_with_inclusion(&*app.store, &entry).await?,
+    ))
 }
 
 /// Unit label parameters.
@@ -56,7 +58,7 @@ pub async fn verify_one(
     ApiPath(id): ApiPath<String>,
     ApiQuery(unit): ApiQuery<UnitQuery>,
 ) -> Result<Json<Report>, AppError> {
-    report(&*app.store, &app.keys, &id, unit.serial)
+    report(&*app.store, &app.keys.current(), &id, unit.serial)
         .await?
         .map(Json)
         .ok_or_else(|| unknown(&id))
@@ -102,13 +104,15 @@ pub async fn verify_many(
     let mut reports = Vec::with_capacity(req.ids.len());
     for id in req.ids {
         let id = id.trim().to_owned();
-        reports.push(match report(&*app.store, &app.keys, &id, None).await? {
-            Some(r) => BulkItem::Report(r),
-            None => BulkItem::Missing {
-                id,
-                error: "no certificate with this id".into(),
+        reports.push(
+            match report(&*app.store, &app.keys.current(), &id, None).await? {
+                Some(r) => BulkItem::Report(r),
+                None => BulkItem::Missing {
+                    id,
+                    error: "no certificate with this id".into(),
+                },
             },
-        });
+        );
     }
     Ok(Json(BulkResponse { reports }))
 }

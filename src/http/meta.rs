@@ -25,7 +25,7 @@ const MAX_ENTRIES: u64 = 1000;
 pub async fn keys(State(app): State<AppState>) -> impl IntoResponse {
     (
         [(header::CACHE_CONTROL, "public, max-age=300")],
-        Json(app.keys.document()),
+        Json(app.keys.current().document()),
     )
 }
 

@@ -6,6 +6,7 @@ pub mod extract;
 
 mod certificates;
 mod institutes;
+mod log;
 mod lots;
 mod meta;
 mod pages;
@@ -23,7 +24,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::crypto::Keyring;
+use crate::crypto::KeyHandle;
 use crate::service::issuer::Issuer;
 use crate::store::Store;
 
@@ -31,12 +32,14 @@ use crate::store::Store;
 pub struct App {
     /// The register's database.
     pub store: Arc<dyn Store>,
-    /// The issuer's signing keys.
-    pub keys: Arc<Keyring>,
+    /// The issuer's signing keys, reloaded when the keys directory changes.
+    pub keys: Arc<KeyHandle>,
     /// The task that signs, chains and commits new log entries.
     pub issuer: Issuer,
     /// Public address of this service, without trailing slash; QR codes point here.
     pub base_url: String,
+    /// Verifier keys of the witnesses whose cosignatures are accepted.
+    pub witnesses: Vec<String>,
 }
 
 /// Shared handle to [`App`], cheap to clone into each request.
@@ -56,6 +59,7 @@ impl Deref for AppState {
         title = "Origine",
         description = "Certificates for goods and services made in prison (\"made in carcere\"): register lots, verify labels, audit the log."
     ),
+    paths(log::tile),
     components(schemas(error::Problem)),
     modifiers(&BearerAuth)
 )]
@@ -91,6 +95,10 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(certificates::qr_svg))
         .routes(routes!(meta::keys))
         .routes(routes!(meta::log_entries))
+        .routes(routes!(log::checkpoint))
+        .routes(routes!(log::inclusion))
+        .routes(routes!(log::consistency))
+        .routes(routes!(log::cosign))
         .routes(routes!(meta::healthz))
         .routes(routes!(pages::certificate))
         .split_for_parts();
@@ -100,6 +108,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/openapi.json", axum::routing::get(move || meta::openapi(openapi.clone())))
         .route("/", axum::routing::get(pages::home))
         .route("/c", axum::routing::get(pages::lookup))
+        .route("/tile/{*path}", axum::routing::get(log::tile))
         .fallback(meta::not_found)
         .method_not_allowed_fallback(meta::method_not_allowed)
         .with_state(state)

@@ -48,8 +48,52 @@ struct CertificatePage {
     employment_it: &'static str,
     statement: Option<String>,
     issued_at: String,
-    history: Vec<StatusChangeView>,
+    history: Vec<HistoryRow>,
     warnings: Vec<String>,
+}
+
+/// One line of the status history, in words.
+struct HistoryRow {
+    when: String,
+    what_it: &'static str,
+    status_it: &'static str,
+    status: String,
+    reason: String,
+}
+
+impl HistoryRow {
+    fn from_view(h: StatusChangeView) -> Self {
+        Self {
+            when: readable_time(&h.effective_at),
+            what_it: if h.subject == "producer" {
+                "produttore"
+            } else {
+                "certificato"
+            },
+            status_it: match h.status.as_str() {
+                "valid" => "valido",
+                "accredited" => "accreditato",
+                "suspended" => "sospeso",
+                "revoked" => "revocato",
+                _ => "altro",
+            },
+            status: h.status,
+            reason: h.reason,
+        }
+    }
+}
+
+/// `2026-11-24T09:30:00Z` as `24/11/2026 09:30 UTC`.
+fn readable_time(rfc3339: &str) -> String {
+    match (
+        rfc3339.get(0..4),
+        rfc3339.get(5..7),
+        rfc3339.get(8..10),
+        rfc3339.get(11..16),
+    ) {
+        (Some(y), Some(m), Some(d), Some(hm)) => format!("{d}/{m}/{y} {hm} UTC"),
+        _ => rfc3339.to_owned(),
+    }
 }
 
 #[derive(Template)]
@@ -118,8 +162,12 @@ impl CertificatePage {
             employment_it: employment_it(&employment),
             employment,
             statement: c["claims"]["statement"].as_str().map(str::to_owned),
-            issued_at: s(&c["issued_at"]),
-            history: r.status_history,
+            issued_at: readable_time(&s(&c["issued_at"])),
+            history: r
+                .status_history
+                .into_iter()
+                .map(HistoryRow::from_view)
+                .collect(),
             warnings: r.warnings,
             id: r.id,
         }
@@ -134,17 +182,19 @@ pub async fn certificate(
     State(app): State<AppState>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Response, AppError> {
-    Ok(match report(&*app.store, &app.keys, &id, None).await? {
-        Some(r) => render(StatusCode::OK, &CertificatePage::from_report(r)),
-        None => render(
-            StatusCode::NOT_FOUND,
-            &MessagePage {
-                title: "Certificato non trovato",
-                text: "Nessun certificato ha questo codice. Controlla di averlo scritto per intero.",
-                text_en: "No certificate has this code. Check that you typed all of it.",
-            },
-        ),
-    })
+    Ok(
+        match report(&*app.store, &app.keys.current(), &id, None).await? {
+            Some(r) => render(StatusCode::OK, &CertificatePage::from_report(r)),
+            None => render(
+                StatusCode::NOT_FOUND,
+                &MessagePage {
+                    title: "Certificato non trovato",
+                    text: "Nessun certificato ha questo codice. Controlla di averlo scritto per intero.",
+                    text_en: "No certificate has this code. Check that you typed all of it.",
+                },
+            ),
+        },
+    )
 }
 
 /// `/c?id=…` from the code form.

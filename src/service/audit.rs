@@ -4,8 +4,12 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use std::collections::HashMap;
+
 use crate::crypto::{Keyring, check_bundle, jcs};
-use crate::store::{Result, Store};
+use crate::log::merkle::{self, Hash, NodeId};
+use crate::log::note::{self, Checkpoint, Note};
+use crate::store::{Result, Store, StoredCheckpoint};
 
 use super::report::bundle_of;
 
@@ -25,6 +29,7 @@ pub struct AuditFailure {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct AuditReport {
     pub entries: u64,
+    pub checkpoints: u64,
     pub failures: Vec<AuditFailure>,
 }
 
@@ -46,6 +51,13 @@ pub async fn audit(store: &dyn Store, keys: &Keyring) -> Result<AuditReport> {
     let mut prev_hash = jcs::ZERO_HASH.to_owned();
     let mut expected_seq: i64 = 0;
     let mut start = 0;
+    let mut tree = Frontier::default();
+    let checkpoints = store.checkpoints().await?;
+    let mut next_checkpoint = checkpoints.iter().peekable();
+    // Checkpoints of the empty tree come before any entry.
+    while let Some(cp) = next_checkpoint.next_if(|c| c.size == 0) {
+        check_checkpoint(&mut report, keys, cp, &tree);
+    }
     while start < size {
         let entries = store.entries(start, (start + PAGE).min(size)).await?;
         if entries.is_empty() {
@@ -98,7 +110,41 @@ pub async fn audit(store: &dyn Store, keys: &Keyring) -> Result<AuditReport> {
             prev_hash = actual_hash;
             report.entries += 1;
         }
+        // Recompute the tree from the stored bytes and compare every stored node with it.
+        let mut made = Vec::new();
+        for entry in &entries {
+            made.extend(tree.push(merkle::leaf_hash(entry.body.as_bytes()))?);
+            while let Some(cp) = next_checkpoint.next_if(|c| c.size == entry.seq + 1) {
+                check_checkpoint(&mut report, keys, cp, &tree);
+            }
+        }
+        let ids: Vec<NodeId> = made.iter().map(|(id, _)| *id).collect();
+        let stored = store.nodes(&ids).await?;
+        for (id, hash) in made {
+            let reason = match stored.get(&id) {
+                Some(h) if *h == hash => continue,
+                Some(_) => "stored tree node differs from the hash recomputed from the entries",
+                None => "stored tree node is missing",
+            };
+            report.failures.push(AuditFailure {
+                seq: i64::try_from(id.index << id.level).unwrap_or(i64::MAX),
+                kind: "tree".into(),
+                subject: format!("node {}/{}", id.level, id.index),
+                reason: reason.into(),
+            });
+        }
         start += entries.len() as u64;
+    }
+    for cp in next_checkpoint {
+        report.failures.push(AuditFailure {
+            seq: cp.size,
+            kind: "checkpoint".into(),
+            subject: format!("size {}", cp.size),
+            reason: format!(
+                "signed for {} entries but the log has {}",
+                cp.size, report.entries
+            ),
+        });
     }
     if report.entries != size {
         report.failures.push(AuditFailure {
@@ -109,4 +155,67 @@ pub async fn audit(store: &dyn Store, keys: &Keyring) -> Result<AuditReport> {
         });
     }
     Ok(report)
+}
+
+/// The right edge of the tree being recomputed: just the nodes later appends can need.
+#[derive(Debug, Default)]
+struct Frontier {
+    size: u64,
+    nodes: HashMap<NodeId, Hash>,
+}
+
+impl Frontier {
+    /// Appends a leaf; returns the nodes it completes.
+    fn push(&mut self, leaf: Hash) -> Result<Vec<(NodeId, Hash)>> {
+        let made = merkle::append(self.size, leaf, &self.nodes)?;
+        self.nodes.extend(made.iter().copied());
+        self.size += 1;
+        let keep = merkle::root_needs(self.size);
+        self.nodes.retain(|id, _| keep.contains(id));
+        Ok(made)
+    }
+
+    fn root(&self) -> Option<Hash> {
+        merkle::root(self.size, &self.nodes).ok()
+    }
+}
+
+/// A stored checkpoint must be signed by the issuer and name the root recomputed here.
+fn check_checkpoint(
+    report: &mut AuditReport,
+    keys: &Keyring,
+    cp: &StoredCheckpoint,
+    tree: &Frontier,
+) {
+    report.checkpoints += 1;
+    let mut fail = |reason: String| {
+        report.failures.push(AuditFailure {
+            seq: cp.size,
+            kind: "checkpoint".into(),
+            subject: format!("size {}", cp.size),
+            reason,
+        });
+    };
+    let Ok(parsed) = Note::parse(&cp.note) else {
+        return fail("stored checkpoint is not a signed note".into());
+    };
+    let signed = keys
+        .verifying_keys()
+        .any(|(_, key)| note::verify(&parsed, &keys.issuer, &key).is_ok());
+    if !signed {
+        fail("checkpoint signature does not verify under the issuer's keys".into());
+    }
+    match Checkpoint::parse(&parsed.text) {
+        Ok(body) => {
+            let recomputed = tree.root();
+            if body.origin != keys.issuer || Some(body.size) != u64::try_from(cp.size).ok() {
+                fail("checkpoint names another log or size".into());
+            } else if recomputed != Some(body.root) {
+                fail("checkpoint root differs from the root recomputed from the entries".into());
+            } else if cp.root != data_encoding::HEXLOWER.encode(&body.root) {
+                fail("stored root column differs from the signed checkpoint".into());
+            }
+        }
+        Err(e) => fail(format!("checkpoint body: {e}")),
+    }
 }

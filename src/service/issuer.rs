@@ -10,8 +10,9 @@ use std::sync::Arc;
 use serde::Serialize;
 use tokio::sync::{mpsc, oneshot};
 
-use crate::crypto::{Keyring, jcs};
+use crate::crypto::{KeyHandle, Keyring, jcs};
 use crate::domain::certificate::{CertificateDraft, IssuerRef};
+use crate::domain::key_event::KeyEvent;
 use crate::domain::status::StatusChange;
 use crate::store::{LogEntry, NewEntry, Rejection, Sealed, Store};
 
@@ -23,6 +24,7 @@ const MAX_BATCH: usize = 512;
 pub enum Draft {
     Certificate(Box<CertificateDraft>),
     Status(StatusChange),
+    Key(KeyEvent),
 }
 
 /// Why an issuance did not happen. Nothing was written in any case.
@@ -50,7 +52,7 @@ pub struct Issuer {
 
 impl Issuer {
     /// Starts the issuing task on the current runtime.
-    pub fn start(store: Arc<dyn Store>, keys: Arc<Keyring>) -> Self {
+    pub fn start(store: Arc<dyn Store>, keys: Arc<KeyHandle>) -> Self {
         let (jobs, rx) = mpsc::channel(4 * MAX_BATCH);
         tokio::spawn(run(rx, store, keys));
         Self { jobs }
@@ -74,11 +76,14 @@ impl Issuer {
     }
 }
 
-async fn run(mut rx: mpsc::Receiver<Job>, store: Arc<dyn Store>, keys: Arc<Keyring>) {
+async fn run(mut rx: mpsc::Receiver<Job>, store: Arc<dyn Store>, handle: Arc<KeyHandle>) {
     let mut jobs = Vec::with_capacity(MAX_BATCH);
     while rx.recv_many(&mut jobs, MAX_BATCH).await > 0 {
         let batch: Vec<NewEntry> = jobs.iter().map(|j| j.entry.clone()).collect();
         let issued_at = crate::time_fmt::now();
+        // Pick up a rotation made by another process before signing.
+        handle.reload_if_changed();
+        let keys = handle.current();
         let mut seal =
             |i: usize, seq: u64, prev: &str| seal(&keys, &jobs[i].draft, seq, prev, &issued_at);
         let result = store.append(batch, &mut seal).await;
@@ -107,6 +112,7 @@ fn seal(keys: &Keyring, draft: &Draft, seq: u64, prev: &str, now: &str) -> Resul
     match draft {
         Draft::Certificate(d) => sign(keys, &d.seal(seq, prev, now, issuer)),
         Draft::Status(s) => sign(keys, &s.seal(seq, prev, now, issuer)),
+        Draft::Key(k) => sign(keys, &k.seal(seq, prev, now, issuer)),
     }
 }
 

@@ -3,6 +3,8 @@
 
 pub mod audit;
 pub mod issuer;
+pub mod keys;
+pub mod log;
 pub mod register;
 pub mod report;
 pub mod tokens;

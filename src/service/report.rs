@@ -6,6 +6,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use crate::crypto::{Bundle, Keyring, check_bundle, jcs};
+use crate::log::merkle;
 use crate::store::{LogEntry, Result, Store};
 
 /// Results of the individual checks.
@@ -58,6 +59,7 @@ pub fn bundle_of(entry: &LogEntry) -> Bundle {
         hash: entry.hash.clone(),
         signature: entry.signature.clone(),
         kid: entry.kid.clone(),
+        inclusion: None,
     }
 }
 
@@ -97,13 +99,10 @@ pub async fn report(
     if !chain {
         warnings.push(format!("chain link broken at log entry {}", entry.seq));
     }
-    // The entry sits at its place in the log, and its stored hash is the hash of its bytes.
-    let size = store.log_size().await?;
-    let inclusion = u64::try_from(entry.seq).is_ok_and(|s| s < size)
-        && jcs::sha256_hex(entry.body.as_bytes()) == entry.hash;
+    let inclusion = inclusion_holds(store, &entry, &document).await?;
     if !inclusion {
         warnings.push(format!(
-            "log entry {} does not match its stored hash",
+            "log entry {} is not in the signed Merkle tree",
             entry.seq
         ));
     }
@@ -158,6 +157,28 @@ pub async fn report(
         status_history: history,
         warnings,
     }))
+}
+
+/// The entry's leaf is in the log's Merkle tree: against the latest signed checkpoint when
+/// one covers it, else against the root of the tree as stored now.
+async fn inclusion_holds(
+    store: &dyn Store,
+    entry: &LogEntry,
+    document: &crate::crypto::KeysDocument,
+) -> Result<bool> {
+    let bundle = super::log::bundle_with_inclusion(store, entry).await?;
+    if bundle.inclusion.is_some() {
+        return Ok(crate::crypto::check_inclusion(&bundle, document).is_ok());
+    }
+    let index = u64::try_from(entry.seq).unwrap_or_default();
+    let size = store.log_size().await?;
+    if index >= size {
+        return Ok(false);
+    }
+    let root = super::log::root(store, size).await?;
+    let proof = super::log::inclusion_proof(store, index, size).await?;
+    let leaf = merkle::leaf_hash(entry.body.as_bytes());
+    Ok(merkle::verify_inclusion(index, size, &leaf, &proof, &root).is_ok())
 }
 
 /// The `serial` check for a unit label's serial number, if the scan carried one.

@@ -7,10 +7,13 @@
 mod postgres;
 mod sqlite;
 
+use std::collections::HashMap;
+
 use async_trait::async_trait;
 
 use crate::domain::institute::Institute;
 use crate::domain::producer::{NewProducer, Producer};
+use crate::log::merkle::{self, Hash, NodeId};
 
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
@@ -25,6 +28,11 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The stored tree is missing a node it must have, or holds a malformed one.
+    #[error("Merkle tree: {0}")]
+    Tree(#[from] merkle::MerkleError),
+    #[error("corrupt data: {0}")]
+    Corrupt(String),
     /// The caller could not sign an entry; the whole batch is rolled back.
     #[error("sealing an entry failed: {0}")]
     Seal(String),
@@ -128,6 +136,17 @@ pub enum Rejection {
 pub type SealFn<'a> =
     dyn FnMut(usize, u64, &str) -> std::result::Result<Sealed, String> + Send + 'a;
 
+/// A signed checkpoint as stored.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct StoredCheckpoint {
+    pub size: i64,
+    /// Hex root hash.
+    pub root: String,
+    /// The signed note (checkpoint body, blank line, the log's signature line).
+    pub note: String,
+    pub created_at: String,
+}
+
 /// What both databases must do. [`tests/store_conformance.rs`] holds them to it.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
@@ -168,6 +187,23 @@ pub trait Store: Send + Sync + 'static {
     /// Status entries about `subject`, oldest first.
     async fn status_entries(&self, kind: &str, subject: &str) -> Result<Vec<LogEntry>>;
 
+    /// Stored Merkle nodes among `ids` (absent ones are left out).
+    async fn nodes(&self, ids: &[NodeId]) -> Result<HashMap<NodeId, Hash>>;
+    /// Hashes of the stored nodes at `level` with `start <= idx < end`, in order.
+    async fn level_range(&self, level: u8, start: u64, end: u64) -> Result<Vec<Hash>>;
+
+    /// Stores a checkpoint unless one of that size exists (several processes may sign the
+    /// same size; Ed25519 is deterministic, so they sign the same note).
+    async fn insert_checkpoint(&self, checkpoint: &StoredCheckpoint) -> Result<()>;
+    async fn latest_checkpoint(&self) -> Result<Option<StoredCheckpoint>>;
+    async fn checkpoint(&self, size: u64) -> Result<Option<StoredCheckpoint>>;
+    /// Every checkpoint, smallest first.
+    async fn checkpoints(&self) -> Result<Vec<StoredCheckpoint>>;
+    /// Stores (or replaces) a witness's cosignature line for checkpoint `size`.
+    async fn add_cosignature(&self, size: u64, witness: &str, line: &str) -> Result<()>;
+    /// Cosignature lines of checkpoint `size`, by witness name.
+    async fn cosignatures(&self, size: u64) -> Result<Vec<String>>;
+
     /// Lots of one producer, or all lots, newest first.
     async fn lots(&self, producer_id: Option<&str>) -> Result<Vec<LotRecord>>;
     async fn lot(&self, id: &str) -> Result<Option<LotRecord>>;
@@ -193,4 +229,48 @@ fn conflict(field: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
         Some(d) if d.is_unique_violation() => StoreError::Conflict(field),
         _ => StoreError::Database(e),
     }
+}
+
+/// Merkle bookkeeping inside one append transaction: the nodes this batch makes.
+#[derive(Debug, Default)]
+pub(crate) struct TreeBatch {
+    made: HashMap<NodeId, Hash>,
+    new: Vec<(NodeId, Hash)>,
+}
+
+impl TreeBatch {
+    /// Left siblings leaf `n` needs that this batch has not made (to fetch from the database).
+    fn missing(&self, n: u64) -> Vec<NodeId> {
+        merkle::append_needs(n)
+            .into_iter()
+            .filter(|id| !self.made.contains_key(id))
+            .collect()
+    }
+
+    /// Adds leaf `n` given the fetched nodes it was missing.
+    fn push(&mut self, n: u64, leaf: Hash, mut fetched: HashMap<NodeId, Hash>) -> Result<()> {
+        for id in merkle::append_needs(n) {
+            if let Some(h) = self.made.get(&id) {
+                fetched.insert(id, *h);
+            }
+        }
+        for (id, hash) in merkle::append(n, leaf, &fetched)? {
+            self.made.insert(id, hash);
+            self.new.push((id, hash));
+        }
+        Ok(())
+    }
+}
+
+fn node_key(id: NodeId) -> (i64, i64) {
+    (
+        i64::from(id.level),
+        i64::try_from(id.index).unwrap_or(i64::MAX),
+    )
+}
+
+fn to_hash(bytes: &[u8]) -> Result<Hash> {
+    bytes.try_into().map_err(|_| {
+        StoreError::Corrupt(format!("stored tree node is {} bytes, not 32", bytes.len()))
+    })
 }

@@ -8,10 +8,11 @@ use sqlx::{PgPool, Row};
 
 use super::{
     LogEntry, LotRecord, NewEntry, NewToken, Rejection, Result, SealFn, Store, StoreError,
-    TokenRecord, conflict,
+    StoredCheckpoint, TokenRecord, TreeBatch, conflict, node_key, to_hash,
 };
 use crate::domain::institute::Institute;
 use crate::domain::producer::{NewProducer, Producer};
+use crate::log::merkle::{self, Hash, NodeId};
 
 /// PostgreSQL behind a connection pool.
 #[derive(Debug, Clone)]
@@ -219,10 +220,13 @@ impl Store for PgStore {
         // The row lock on the head is held to the commit, so no other connection or
         // process can append between reading the head and committing.
         let mut tx = self.pool.begin().await?;
-        let (mut size, mut last_hash): (i64, String) =
-            sqlx::query_as("SELECT size, last_hash FROM log_head WHERE id = 1 FOR UPDATE")
-                .fetch_one(&mut *tx)
-                .await?;
+        let (mut size, mut last_hash, tree_size): (i64, String, i64) = sqlx::query_as(
+            "SELECT size, last_hash, tree_size FROM log_head WHERE id = 1 FOR UPDATE",
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        let mut tree = TreeBatch::default();
+        catch_up_tree(&mut tx, &mut tree, tree_size, size).await?;
         let now = crate::time_fmt::now();
         let mut taken: HashSet<(String, String)> = HashSet::new();
         let mut out = Vec::with_capacity(batch.len());
@@ -265,6 +269,7 @@ impl Store for PgStore {
             .bind(&now)
             .execute(&mut *tx)
             .await?;
+            add_leaf(&mut tx, &mut tree, size, sealed.body.as_bytes()).await?;
             if let NewEntry::Certificate { lot } = item {
                 sqlx::query(
                     "INSERT INTO lots (id, producer_id, institute_code, lot_code, product_name, product_category, \
@@ -307,7 +312,16 @@ impl Store for PgStore {
             size += 1;
             last_hash = sealed.hash;
         }
-        sqlx::query("UPDATE log_head SET size = $1, last_hash = $2 WHERE id = 1")
+        for (id, hash) in &tree.new {
+            let (level, idx) = node_key(*id);
+            sqlx::query("INSERT INTO tree_nodes (level, idx, hash) VALUES ($1, $2, $3)")
+                .bind(level)
+                .bind(idx)
+                .bind(&hash[..])
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("UPDATE log_head SET size = $1, last_hash = $2, tree_size = $1 WHERE id = 1")
             .bind(size)
             .bind(&last_hash)
             .execute(&mut *tx)
@@ -352,6 +366,92 @@ impl Store for PgStore {
         .await?)
     }
 
+    async fn nodes(&self, ids: &[NodeId]) -> Result<HashMap<NodeId, Hash>> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let mut conn = self.pool.acquire().await?;
+        let mut out = HashMap::new();
+        // Bounded statements: at most 200 nodes (400 parameters) per query.
+        for chunk in ids.chunks(200) {
+            out.extend(fetch_nodes(&mut conn, chunk).await?);
+        }
+        Ok(out)
+    }
+
+    async fn level_range(&self, level: u8, start: u64, end: u64) -> Result<Vec<Hash>> {
+        let rows: Vec<(Vec<u8>,)> = sqlx::query_as(
+            "SELECT hash FROM tree_nodes WHERE level = $1 AND idx >= $2 AND idx < $3 ORDER BY idx",
+        )
+        .bind(i64::from(level))
+        .bind(i64::try_from(start).unwrap_or(i64::MAX))
+        .bind(i64::try_from(end).unwrap_or(i64::MAX))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|(h,)| to_hash(h)).collect()
+    }
+
+    async fn insert_checkpoint(&self, c: &StoredCheckpoint) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO checkpoints (size, root, note, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (size) DO NOTHING",
+        )
+        .bind(c.size)
+        .bind(&c.root)
+        .bind(&c.note)
+        .bind(&c.created_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn latest_checkpoint(&self) -> Result<Option<StoredCheckpoint>> {
+        Ok(sqlx::query_as(
+            "SELECT size, root, note, created_at FROM checkpoints ORDER BY size DESC LIMIT 1",
+        )
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    async fn checkpoint(&self, size: u64) -> Result<Option<StoredCheckpoint>> {
+        Ok(
+            sqlx::query_as("SELECT size, root, note, created_at FROM checkpoints WHERE size = $1")
+                .bind(i64::try_from(size).unwrap_or(i64::MAX))
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn checkpoints(&self) -> Result<Vec<StoredCheckpoint>> {
+        Ok(
+            sqlx::query_as("SELECT size, root, note, created_at FROM checkpoints ORDER BY size")
+                .fetch_all(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn add_cosignature(&self, size: u64, witness: &str, line: &str) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO cosignatures (size, witness, line, created_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (size, witness) DO UPDATE SET line = excluded.line, created_at = excluded.created_at",
+        )
+        .bind(i64::try_from(size).unwrap_or(i64::MAX))
+        .bind(witness)
+        .bind(line)
+        .bind(crate::time_fmt::now())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn cosignatures(&self, size: u64) -> Result<Vec<String>> {
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT line FROM cosignatures WHERE size = $1 ORDER BY witness")
+                .bind(i64::try_from(size).unwrap_or(i64::MAX))
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.into_iter().map(|(l,)| l).collect())
+    }
+
     async fn lots(&self, producer_id: Option<&str>) -> Result<Vec<LotRecord>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {LOT_COLUMNS} FROM lots WHERE ($1::text IS NULL OR producer_id = $1) ORDER BY created_at DESC, id"
@@ -369,4 +469,78 @@ impl Store for PgStore {
         .fetch_optional(&self.pool)
         .await?)
     }
+}
+
+/// Adds leaf `n` (the JCS bytes `body`) to the batch's tree, fetching missing siblings.
+async fn add_leaf(
+    conn: &mut sqlx::PgConnection,
+    tree: &mut TreeBatch,
+    n: i64,
+    body: &[u8],
+) -> Result<()> {
+    let n = u64::try_from(n).unwrap_or_default();
+    let missing = tree.missing(n);
+    let fetched = if missing.is_empty() {
+        HashMap::new()
+    } else {
+        fetch_nodes(&mut *conn, &missing).await?
+    };
+    tree.push(n, merkle::leaf_hash(body), fetched)
+}
+
+/// Brings the tree up to the log's size (databases from before the tree existed).
+async fn catch_up_tree(
+    conn: &mut sqlx::PgConnection,
+    tree: &mut TreeBatch,
+    mut from: i64,
+    to: i64,
+) -> Result<()> {
+    while from < to {
+        let end = (from + 1000).min(to);
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT seq, body FROM log_entries WHERE seq >= $1 AND seq < $2 ORDER BY seq",
+        )
+        .bind(from)
+        .bind(end)
+        .fetch_all(&mut *conn)
+        .await?;
+        for (seq, body) in rows {
+            add_leaf(&mut *conn, tree, seq, body.as_bytes()).await?;
+        }
+        from = end;
+    }
+    Ok(())
+}
+
+/// Fetches the stored nodes among `ids` in one query.
+async fn fetch_nodes(
+    conn: &mut sqlx::PgConnection,
+    ids: &[NodeId],
+) -> Result<HashMap<NodeId, Hash>> {
+    let mut sql =
+        String::from("SELECT level, idx, hash FROM tree_nodes WHERE (level, idx) IN (VALUES ");
+    for i in 0..ids.len() {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!("(${}::bigint, ${}::bigint)", 2 * i + 1, 2 * i + 2));
+    }
+    sql.push(')');
+    let mut query = sqlx::query_as::<_, (i64, i64, Vec<u8>)>(sqlx::AssertSqlSafe(sql));
+    for id in ids {
+        let (level, idx) = node_key(*id);
+        query = query.bind(level).bind(idx);
+    }
+    query
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|(level, idx, hash)| {
+            let id = NodeId {
+                level: u8::try_from(level).unwrap_or(u8::MAX),
+                index: u64::try_from(idx).unwrap_or_default(),
+            };
+            Ok((id, to_hash(&hash)?))
+        })
+        .collect()
 }

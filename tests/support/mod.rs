@@ -61,6 +61,8 @@ pub fn config(database_url: &str, dir: &TempDir) -> Config {
         base_url: Some(BASE_URL.into()),
         keys_dir: dir.path().join("keys"),
         log_origin: None,
+        checkpoint_seconds: 3,
+        witnesses: Vec::new(),
     }
 }
 

@@ -1,0 +1,146 @@
+//! Merkle proof cost against tree size: generation reads O(log n) stored nodes and
+//! verification hashes O(log n) times, so going from 10^4 to 10^6 leaves should cost
+//! well under twice as much (log2 grows from ~13.3 to ~19.9).
+//!
+//! Run with `cargo bench --bench merkle`.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use origine::log::merkle::{
+    Hash, MemoryTree, consistency_proof, inclusion_proof, root, verify_consistency,
+    verify_inclusion,
+};
+
+const SIZES: [u64; 3] = [10_000, 100_000, 1_000_000];
+/// Pre-computed cases cycled through by the verification benchmarks.
+const CASES: usize = 256;
+
+/// A cheap, distinct "leaf hash" from a counter (the tree does not care how leaf
+/// hashes were made, and building 10^6 leaves stays fast).
+fn counter_leaf(i: u64) -> Hash {
+    let mut h = [0u8; 32];
+    h[..8].copy_from_slice(&i.to_le_bytes());
+    h[8] = 0x5a;
+    h
+}
+
+/// xorshift64*: deterministic pseudo-random indices.
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64) -> Self {
+        Self(seed | 1)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) % n
+    }
+}
+
+fn merkle(c: &mut Criterion) {
+    let mut group = c.benchmark_group("merkle");
+    group
+        .sample_size(20)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+
+    for size in SIZES {
+        // Built once, outside every timed loop.
+        let tree: MemoryTree = (0..size).map(counter_leaf).collect();
+        let tree_root = tree.root();
+
+        // (a) inclusion proof generation, a pseudo-random leaf each iteration.
+        group.bench_with_input(
+            BenchmarkId::new("inclusion_proof", size),
+            &size,
+            |b, &size| {
+                let mut rng = Rng::new(size);
+                b.iter(|| {
+                    let index = rng.below(size);
+                    inclusion_proof(black_box(index), black_box(size), &tree).expect("stored nodes")
+                });
+            },
+        );
+
+        // (b) inclusion verification, cycling through pre-computed proofs.
+        let mut rng = Rng::new(size ^ 0xb);
+        let cases: Vec<(u64, Vec<Hash>)> = (0..CASES)
+            .map(|_| {
+                let index = rng.below(size);
+                (index, inclusion_proof(index, size, &tree).expect("proof"))
+            })
+            .collect();
+        group.bench_with_input(
+            BenchmarkId::new("verify_inclusion", size),
+            &size,
+            |b, &size| {
+                let mut k = 0;
+                b.iter(|| {
+                    let (index, proof) = &cases[k % CASES];
+                    k += 1;
+                    verify_inclusion(
+                        black_box(*index),
+                        black_box(size),
+                        &counter_leaf(*index),
+                        black_box(proof),
+                        &tree_root,
+                    )
+                    .expect("valid proof");
+                });
+            },
+        );
+
+        // (c) consistency proof generation from a pseudo-random first < size.
+        group.bench_with_input(
+            BenchmarkId::new("consistency_proof", size),
+            &size,
+            |b, &size| {
+                let mut rng = Rng::new(size ^ 0xc);
+                b.iter(|| {
+                    let first = 1 + rng.below(size - 1);
+                    consistency_proof(black_box(first), black_box(size), &tree)
+                        .expect("stored nodes")
+                });
+            },
+        );
+
+        // (d) consistency verification, cycling through pre-computed proofs.
+        let mut rng = Rng::new(size ^ 0xd);
+        let cases: Vec<(u64, Hash, Vec<Hash>)> = (0..CASES)
+            .map(|_| {
+                let first = 1 + rng.below(size - 1);
+                let first_root = root(first, &tree).expect("stored nodes");
+                let proof = consistency_proof(first, size, &tree).expect("proof");
+                (first, first_root, proof)
+            })
+            .collect();
+        group.bench_with_input(
+            BenchmarkId::new("verify_consistency", size),
+            &size,
+            |b, &size| {
+                let mut k = 0;
+                b.iter(|| {
+                    let (first, first_root, proof) = &cases[k % CASES];
+                    k += 1;
+                    verify_consistency(
+                        black_box(*first),
+                        black_box(size),
+                        first_root,
+                        &tree_root,
+                        black_box(proof),
+                    )
+                    .expect("valid proof");
+                });
+            },
+        );
+    }
+    group.finish();
+}
+
+criterion_group!(benches, merkle);
+criterion_main!(benches);

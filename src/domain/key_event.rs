@@ -1,0 +1,57 @@
+//! Key events: rotations and withdrawals of the issuer's signing keys, logged and signed
+//! like every other entry so the key history is itself append-only and auditable.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::certificate::IssuerRef;
+
+/// `format` of a key event entry.
+pub const KEY_FORMAT: &str = "origine/key/v1";
+
+/// A key event before its place in the log is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyEvent {
+    /// `rotated` (a new key signs from now on) or `withdrawn` (nothing the key signed is trusted).
+    pub event: String,
+    pub kid: String,
+    /// The key's public key, base64url without padding.
+    pub public_key: String,
+    /// For a rotation, the key it replaces.
+    pub previous: Option<String>,
+    pub reason: String,
+}
+
+/// The signed body of a key event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct KeyEntry {
+    pub format: String,
+    pub seq: u64,
+    pub event: String,
+    pub kid: String,
+    pub public_key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
+    pub reason: String,
+    pub effective_at: String,
+    pub issuer: IssuerRef,
+    pub prev: String,
+}
+
+impl KeyEvent {
+    /// The body to sign once the log position is known.
+    pub fn seal(&self, seq: u64, prev: &str, effective_at: &str, issuer: IssuerRef) -> KeyEntry {
+        KeyEntry {
+            format: KEY_FORMAT.to_owned(),
+            seq,
+            event: self.event.clone(),
+            kid: self.kid.clone(),
+            public_key: self.public_key.clone(),
+            previous: self.previous.clone(),
+            reason: self.reason.clone(),
+            effective_at: effective_at.to_owned(),
+            issuer,
+            prev: prev.to_owned(),
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! Rotating and withdrawing the issuer's keys: the key files change and a signed key event
+//! goes into the log, in that order of safety (a failed log write undoes the new key).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+
+use crate::config::Config;
+use crate::crypto::{KeyHandle, Keyring, keys};
+use crate::domain::key_event::KeyEvent;
+use crate::store::{self, LogEntry, NewEntry};
+
+use super::issuer::{Draft, Issuer};
+
+/// How long a retired key stays valid after a rotation, so batches other server
+/// processes were already signing with it (they reload keys before each batch) still verify.
+pub const ROTATION_GRACE: Duration = Duration::from_secs(10);
+
+async fn log_event(config: &Config, ring: Keyring, event: KeyEvent) -> anyhow::Result<LogEntry> {
+    let store = store::connect(&config.database_url).await?;
+    let handle = Arc::new(KeyHandle::new(&config.keys_dir, ring));
+    let issuer = Issuer::start(store, handle);
+    let entry = NewEntry::Status {
+        kind: "key",
+        subject: event.kid.clone(),
+        status: event.event.clone(),
+    };
+    Ok(issuer.issue(entry, Draft::Key(event)).await?)
+}
+
+/// Creates a new signing key, logs the rotation, and retires the old key.
+/// Returns `(old kid, new kid, log entry)`.
+///
+/// # Errors
+/// No usable key, or the database or key files cannot be written.
+pub async fn rotate(config: &Config, reason: &str) -> anyhow::Result<(String, String, LogEntry)> {
+    let origin = config.log_origin();
+    let old = Keyring::load(&config.keys_dir, &origin)?
+        .active()
+        .kid
+        .clone();
+    let (new, public_key) = keys::add_key(&config.keys_dir, &origin)?;
+    let ring = Keyring::load(&config.keys_dir, &origin)?;
+    let new_path = ring.active().path.clone();
+    let event = KeyEvent {
+        event: "rotated".into(),
+        kid: new.clone(),
+        public_key,
+        previous: Some(old.clone()),
+        reason: reason.to_owned(),
+    };
+    let entry = match log_event(config, ring, event).await {
+        Ok(entry) => entry,
+        Err(e) => {
+            // Nothing was logged: the new key must not sign anything either.
+            let _ = std::fs::remove_file(&new_path);
+            return Err(e.context("logging the rotation failed; the new key was removed"));
+        }
+    };
+    let until = time::OffsetDateTime::now_utc() + ROTATION_GRACE;
+    keys::end_key(
+        &config.keys_dir,
+        &origin,
+        &old,
+        "retired",
+        &crate::time_fmt::rfc3339(until),
+    )
+    .context("the rotation is logged but the old key file could not be retired")?;
+    Ok((old, new, entry))
+}
+
+/// Withdraws a key: everything it signed stops verifying. The active key cannot be
+/// withdrawn (rotate first).
+///
+/// # Errors
+/// Unknown or active kid, or the database or key files cannot be written.
+pub async fn withdraw(config: &Config, kid: &str, reason: &str) -> anyhow::Result<LogEntry> {
+    let origin = config.log_origin();
+    let ring = Keyring::load(&config.keys_dir, &origin)?;
+    if ring.active().kid == kid {
+        bail!("key {kid} is the active signing key: run `origine keys rotate` first");
+    }
+    let Some(key) = ring.keys().iter().find(|k| k.kid == kid) else {
+        bail!("no key {kid} in {}", config.keys_dir.display());
+    };
+    let event = KeyEvent {
+        event: "withdrawn".into(),
+        kid: kid.to_owned(),
+        public_key: data_encoding::BASE64URL_NOPAD.encode(key.public.as_bytes()),
+        previous: None,
+        reason: reason.to_owned(),
+    };
+    let entry = log_event(config, ring, event).await?;
+    keys::end_key(
+        &config.keys_dir,
+        &origin,
+        kid,
+        "withdrawn",
+        &crate::time_fmt::now(),
+    )?;
+    Ok(entry)
+}

@@ -1,0 +1,142 @@
+//! The transparency log as a service: signed checkpoints published on a schedule, proofs
+//! read from the stored tree, and the inclusion proof a bundle carries.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use data_encoding::HEXLOWER;
+
+use crate::crypto::{Bundle, Inclusion, Keyring};
+use crate::log::merkle::{self, Hash};
+use crate::log::note::{self, Checkpoint, Note};
+use crate::store::{LogEntry, Result, Store, StoreError, StoredCheckpoint};
+
+use super::report::bundle_of;
+
+/// Root of the tree of the first `size` entries, read from the stored nodes.
+///
+/// # Errors
+/// Storage failures, or a stored tree missing nodes it must have.
+pub async fn root(store: &dyn Store, size: u64) -> Result<Hash> {
+    let nodes = store.nodes(&merkle::root_needs(size)).await?;
+    Ok(merkle::root(size, &nodes)?)
+}
+
+/// RFC 9162 inclusion proof of entry `index` in the tree of `size` entries.
+///
+/// # Errors
+/// An impossible range ([`StoreError::Tree`]), or storage failures.
+pub async fn inclusion_proof(store: &dyn Store, index: u64, size: u64) -> Result<Vec<Hash>> {
+    let nodes = store.nodes(&merkle::inclusion_needs(index, size)?).await?;
+    Ok(merkle::inclusion_proof(index, size, &nodes)?)
+}
+
+/// RFC 9162 consistency proof between the trees of `first` and `second` entries.
+///
+/// # Errors
+/// An impossible range ([`StoreError::Tree`]), or storage failures.
+pub async fn consistency_proof(store: &dyn Store, first: u64, second: u64) -> Result<Vec<Hash>> {
+    let nodes = store
+        .nodes(&merkle::consistency_needs(first, second)?)
+        .await?;
+    Ok(merkle::consistency_proof(first, second, &nodes)?)
+}
+
+/// Signs and stores a checkpoint for the current log size, unless the latest one has it.
+/// Returns the new checkpoint.
+///
+/// # Errors
+/// Storage failures.
+pub async fn publish_checkpoint(
+    store: &dyn Store,
+    keys: &Keyring,
+) -> Result<Option<StoredCheckpoint>> {
+    let size = store.log_size().await?;
+    if let Some(latest) = store.latest_checkpoint().await?
+        && u64::try_from(latest.size).is_ok_and(|s| s >= size)
+    {
+        return Ok(None);
+    }
+    let root = root(store, size).await?;
+    let body = Checkpoint {
+        origin: keys.issuer.clone(),
+        size,
+        root,
+        extensions: Vec::new(),
+    }
+    .body();
+    let signature = note::sign(&body, &keys.issuer, keys.signer())
+        .map_err(|e| StoreError::Seal(e.to_string()))?;
+    let stored = StoredCheckpoint {
+        size: i64::try_from(size).unwrap_or(i64::MAX),
+        root: HEXLOWER.encode(&root),
+        note: Note {
+            text: body,
+            signatures: vec![signature],
+        }
+        .render(),
+        created_at: crate::time_fmt::now(),
+    };
+    store.insert_checkpoint(&stored).await?;
+    Ok(Some(stored))
+}
+
+/// Publishes a checkpoint every `interval` while entries arrive (not one per entry, so
+/// witnesses can keep up).
+pub fn spawn_checkpointer(
+    store: Arc<dyn Store>,
+    keys: Arc<crate::crypto::KeyHandle>,
+    interval: Duration,
+) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(interval);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            keys.reload_if_changed();
+            if let Err(e) = publish_checkpoint(&*store, &keys.current()).await {
+                tracing::warn!(error = %e, "could not publish a checkpoint");
+            }
+        }
+    });
+}
+
+/// The latest checkpoint as served: the log's signed note plus every witness cosignature.
+///
+/// # Errors
+/// Storage failures.
+pub async fn served_checkpoint(store: &dyn Store) -> Result<Option<(StoredCheckpoint, String)>> {
+    let Some(cp) = store.latest_checkpoint().await? else {
+        return Ok(None);
+    };
+    let mut text = cp.note.clone();
+    for line in store
+        .cosignatures(u64::try_from(cp.size).unwrap_or_default())
+        .await?
+    {
+        text.push_str(&line);
+    }
+    Ok(Some((cp, text)))
+}
+
+/// The bundle of `entry`, with its inclusion proof once a checkpoint covers it.
+///
+/// # Errors
+/// Storage failures.
+pub async fn bundle_with_inclusion(store: &dyn Store, entry: &LogEntry) -> Result<Bundle> {
+    let mut bundle = bundle_of(entry);
+    let index = u64::try_from(entry.seq).unwrap_or_default();
+    if let Some((cp, text)) = served_checkpoint(store).await? {
+        let tree_size = u64::try_from(cp.size).unwrap_or_default();
+        if tree_size > index {
+            let proof = inclusion_proof(store, index, tree_size).await?;
+            bundle.inclusion = Some(Inclusion {
+                index,
+                tree_size,
+                proof: proof.iter().map(|h| HEXLOWER.encode(h)).collect(),
+                checkpoint: text,
+            });
+        }
+    }
+    Ok(bundle)
+}
