@@ -46,6 +46,16 @@ pub enum Command {
         /// or the local keys directory).
         #[arg(long)]
         keys: Option<String>,
+        /// Require the bundle's checkpoint to be cosigned by this witness (C2SP verifier
+        /// key `name+keyid+base64key`); may be given several times.
+        #[arg(long)]
+        witness: Vec<String>,
+    },
+    /// The auditor's witness: check the log's new checkpoint is consistent with the last
+    /// one accepted, and cosign it (exit 0 cosigned, 1 refused, 2 usage or network).
+    Witness {
+        #[command(subcommand)]
+        command: WitnessCommand,
     },
     /// Re-verify the whole register: every hash, signature, chain link and Merkle root.
     Audit,
@@ -53,6 +63,35 @@ pub enum Command {
     Keys {
         #[command(subcommand)]
         command: KeysCommand,
+    },
+}
+
+/// Witness commands.
+#[derive(Debug, Subcommand)]
+pub enum WitnessCommand {
+    /// Create a witness key (mode 0600) and print its verifier key for the log operator.
+    Keygen {
+        /// Witness name, e.g. `cnel.it/witness`.
+        #[arg(long)]
+        name: String,
+        /// Where to write the key.
+        #[arg(long)]
+        key: std::path::PathBuf,
+    },
+    /// Fetch, check and cosign the log's current checkpoint.
+    Cosign {
+        /// The log's base URL.
+        #[arg(long)]
+        log: String,
+        /// The witness key file.
+        #[arg(long)]
+        key: std::path::PathBuf,
+        /// File remembering the last accepted checkpoint.
+        #[arg(long)]
+        state: std::path::PathBuf,
+        /// Send the cosignature to the log, which publishes it with the checkpoint.
+        #[arg(long)]
+        submit: bool,
     },
 }
 
@@ -176,7 +215,41 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("{token}");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Verify { bundle, keys } => verify(&config, &bundle, keys.as_deref()),
+        Command::Verify {
+            bundle,
+            keys,
+            witness,
+        } => verify(&config, &bundle, keys.as_deref(), &witness),
+        Command::Witness {
+            command: WitnessCommand::Keygen { name, key },
+        } => {
+            println!("{}", crate::service::witness::keygen(&key, &name)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Witness {
+            command:
+                WitnessCommand::Cosign {
+                    log,
+                    key,
+                    state,
+                    submit,
+                },
+        } => {
+            let outcome = tokio::task::spawn_blocking(move || {
+                crate::service::witness::run(&log, &key, &state, submit)
+            })
+            .await??;
+            match outcome {
+                crate::service::witness::Outcome::Cosigned(note) => {
+                    print!("{note}");
+                    Ok(ExitCode::SUCCESS)
+                }
+                crate::service::witness::Outcome::Refused(why) => {
+                    println!("REFUSED: {why}");
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
         Command::Keys {
             command: KeysCommand::Rotate { reason },
         } => {
@@ -261,7 +334,12 @@ fn fetch(source: &str) -> anyhow::Result<Vec<u8>> {
     }
 }
 
-fn verify(config: &Config, bundle_src: &str, keys_src: Option<&str>) -> anyhow::Result<ExitCode> {
+fn verify(
+    config: &Config,
+    bundle_src: &str,
+    keys_src: Option<&str>,
+    witnesses: &[String],
+) -> anyhow::Result<ExitCode> {
     let bundle: Bundle = serde_json::from_slice(&fetch(bundle_src)?)
         .map_err(|e| Usage(format!("{bundle_src} is not a certificate bundle: {e}")))?;
     let keys: KeysDocument = match keys_src {
@@ -279,13 +357,42 @@ fn verify(config: &Config, bundle_src: &str, keys_src: Option<&str>) -> anyhow::
             .map_err(|e| Usage(format!("no --keys given and no local keys: {e}")))?
             .document(),
     };
-    let check = check_bundle(&bundle, &keys);
+    let mut check = check_bundle(&bundle, &keys);
+    let mut witnessed = Vec::new();
+    if bundle.inclusion.is_some() || !witnesses.is_empty() {
+        match crate::crypto::check_inclusion(&bundle, &keys) {
+            Ok(checkpoint) => {
+                for vkey in witnesses {
+                    let (name, _, public) = crate::log::note::parse_vkey(vkey)
+                        .map_err(|e| Usage(format!("--witness {vkey:?}: {e}")))?;
+                    let key = ed25519_dalek::VerifyingKey::from_bytes(&public)
+                        .map_err(|_| Usage(format!("--witness {vkey:?}: not an Ed25519 key")))?;
+                    match crate::log::note::verify_cosignature(&checkpoint, &name, &key) {
+                        Ok(_) => witnessed.push(name),
+                        Err(e) => check
+                            .reasons
+                            .push(format!("no valid cosignature from witness {name}: {e}")),
+                    }
+                }
+            }
+            Err(reason) => check.reasons.push(reason),
+        }
+    }
     let id = bundle.certificate["id"].as_str().unwrap_or("?");
     if check.is_valid() {
         println!(
             "valid: certificate {id}, signed by {} (key {})",
             keys.issuer, bundle.kid
         );
+        if let Some(inc) = &bundle.inclusion {
+            println!(
+                "included: entry {} of a log of {} entries, proof checked against the signed checkpoint",
+                inc.index, inc.tree_size
+            );
+        }
+        for name in witnessed {
+            println!("witnessed: checkpoint cosigned by {name}");
+        }
         Ok(ExitCode::SUCCESS)
     } else {
         println!("INVALID: certificate {id}");

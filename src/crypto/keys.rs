@@ -358,7 +358,8 @@ pub fn add_key(dir: &Path, issuer: &str) -> Result<(String, String), KeyError> {
         retired_at: None,
     };
     let kid = key_id(issuer, &public);
-    let path = dir.join(format!("{}-{kid}.key", now.unix_timestamp()));
+    // Nanoseconds in the name order keys made within one second.
+    let path = dir.join(format!("{}-{kid}.key", now.unix_timestamp_nanos()));
     write_key_file(&path, &file, true)?;
     Ok((kid, BASE64URL_NOPAD.encode(&public)))
 }

@@ -93,6 +93,7 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(certificates::set_status))
         .routes(routes!(certificates::qr_png))
         .routes(routes!(certificates::qr_svg))
+        .routes(routes!(certificates::credential))
         .routes(routes!(meta::keys))
         .routes(routes!(meta::log_entries))
         .routes(routes!(log::checkpoint))

@@ -2,9 +2,11 @@
 //! entries, building verification reports, auditing the register.
 
 pub mod audit;
+pub mod credential;
 pub mod issuer;
 pub mod keys;
 pub mod log;
 pub mod register;
 pub mod report;
 pub mod tokens;
+pub mod witness;

@@ -233,6 +233,25 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// An institute and a producer made through the API with `admin`; returns the producer's token.
+    pub async fn producer_token_for_seed(&self, admin: &str) -> String {
+        let (status, body) = self
+            .post(
+                "/api/v1/institutes",
+                admin,
+                json!({"code": "cr-milano-opera", "name": "Casa di Reclusione Milano Opera",
+                       "kind": "casa_di_reclusione", "city": "Opera (MI)", "region": "Lombardia"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let producer = self
+            .producer(admin, "Cooperativa Uno", "00743110157", "cr-milano-opera")
+            .await;
+        self.producer_token(admin, &producer).await
+    }
+}
+
 /// Fixtures made by [`TestApp::seed`].
 pub struct Seed {
     pub admin: String,
