@@ -9,13 +9,15 @@ use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use origine::log::merkle::{
-    Hash, MemoryTree, consistency_proof, inclusion_proof, root, verify_consistency,
-    verify_inclusion,
+    Hash, MemoryTree, consistency_needs, consistency_proof, inclusion_needs, inclusion_proof, root,
+    verify_consistency, verify_inclusion,
 };
 
 const SIZES: [u64; 3] = [10_000, 100_000, 1_000_000];
 /// Pre-computed cases cycled through by the verification benchmarks.
 const CASES: usize = 256;
+/// Cases averaged by [`print_work`].
+const WORK_CASES: usize = 4096;
 
 /// A cheap, distinct "leaf hash" from a counter (the tree does not care how leaf
 /// hashes were made, and building 10^6 leaves stays fast).
@@ -42,6 +44,41 @@ impl Rng {
     }
 }
 
+/// The work per operation, free of timing noise: stored nodes read and SHA-256 calls
+/// (a proof hashes `reads - proof length` times to fold the incomplete right edge;
+/// verifying an inclusion proof hashes once per proof hash, a consistency proof once or
+/// twice per proof hash).
+fn print_work(size: u64, tree: &MemoryTree) {
+    let mut rng = Rng::new(size ^ 0xe);
+    let (mut reads, mut hashes, mut len) = ([0usize; 2], [0usize; 2], [0usize; 2]);
+    for _ in 0..WORK_CASES {
+        let index = rng.below(size);
+        let needs = inclusion_needs(index, size).expect("index < size");
+        let proof_len = inclusion_proof(index, size, tree).expect("proof").len();
+        reads[0] += needs.len();
+        hashes[0] += needs.len() - proof_len;
+        len[0] += proof_len;
+        let first = 1 + rng.below(size - 1);
+        let needs = consistency_needs(first, size).expect("first < size");
+        let proof_len = consistency_proof(first, size, tree).expect("proof").len();
+        reads[1] += needs.len();
+        hashes[1] += needs.len() - proof_len;
+        len[1] += proof_len;
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let avg = |x: usize| x as f64 / WORK_CASES as f64;
+    println!(
+        "size {size}: inclusion proof reads {:.1} nodes, hashes {:.1}, length {:.1}; \
+         consistency proof reads {:.1} nodes, hashes {:.1}, length {:.1}",
+        avg(reads[0]),
+        avg(hashes[0]),
+        avg(len[0]),
+        avg(reads[1]),
+        avg(hashes[1]),
+        avg(len[1]),
+    );
+}
+
 fn merkle(c: &mut Criterion) {
     let mut group = c.benchmark_group("merkle");
     group
@@ -53,6 +90,7 @@ fn merkle(c: &mut Criterion) {
         // Built once, outside every timed loop.
         let tree: MemoryTree = (0..size).map(counter_leaf).collect();
         let tree_root = tree.root();
+        print_work(size, &tree);
 
         // (a) inclusion proof generation, a pseudo-random leaf each iteration.
         group.bench_with_input(

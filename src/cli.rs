@@ -40,8 +40,12 @@ pub enum Command {
     },
     /// Verify a certificate bundle offline (exit 0 valid, 1 invalid, 2 usage).
     Verify {
-        /// Bundle file or URL (e.g. http://host/api/v1/certificates/ID).
+        /// Bundle file or URL (e.g. http://host/api/v1/certificates/ID); with --qr, the
+        /// scanned label URL instead.
         bundle: String,
+        /// The argument is a signed unit label's QR URL: check its signed fragment offline.
+        #[arg(long)]
+        qr: bool,
         /// Keys document file or URL (default: the bundle URL's /.well-known/origine-keys.json,
         /// or the local keys directory).
         #[arg(long)]
@@ -59,6 +63,32 @@ pub enum Command {
     },
     /// Re-verify the whole register: every hash, signature, chain link and Merkle root.
     Audit,
+    /// Print a lot's labels to a PDF sheet.
+    Labels {
+        /// The lot id.
+        lot: String,
+        /// The PDF to write.
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// 3x8, 4x10, 2x7 or roll.
+        #[arg(long, default_value = "3x8")]
+        layout: String,
+        /// First serial (default 1).
+        #[arg(long)]
+        from: Option<u64>,
+        /// Last serial (default the lot's quantity).
+        #[arg(long)]
+        to: Option<u64>,
+        /// Add the offline-checkable signed fragment to each unit's QR.
+        #[arg(long)]
+        signed: bool,
+    },
+    /// Copy the SQLite database to FILE while the service runs (for PostgreSQL use pg_dump).
+    Backup {
+        /// Where to write the copy (must not exist).
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
     /// Rotate or withdraw the issuer's signing keys (each change is a signed log entry).
     Keys {
         #[command(subcommand)]
@@ -217,9 +247,24 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Verify {
             bundle,
+            qr: true,
+            keys,
+            ..
+        } => verify_qr(&config, &bundle, keys.as_deref()),
+        Command::Verify {
+            bundle,
             keys,
             witness,
+            ..
         } => verify(&config, &bundle, keys.as_deref(), &witness),
+        Command::Labels {
+            lot,
+            out,
+            layout,
+            from,
+            to,
+            signed,
+        } => labels(&config, &lot, &out, &layout, from, to, signed).await,
         Command::Witness {
             command: WitnessCommand::Keygen { name, key },
         } => {
@@ -267,6 +312,27 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!(
                 "withdrawn: {kid} (log entry {}); nothing it signed verifies any more",
                 entry.seq
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Backup { out } => {
+            if !config.database_url.starts_with("sqlite:") {
+                return Err(Usage(
+                    "backup copies SQLite databases; for PostgreSQL use `pg_dump --format=custom` (see README)".into(),
+                )
+                .into());
+            }
+            if out.exists() {
+                return Err(Usage(format!("{} exists; choose a new file", out.display())).into());
+            }
+            crate::store::SqliteStore::connect(&config.database_url)
+                .await?
+                .backup(&out)
+                .await?;
+            println!(
+                "backup written to {}; check it with DATABASE_URL=sqlite://{} origine audit",
+                out.display(),
+                out.display()
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -398,6 +464,144 @@ fn verify(
         println!("INVALID: certificate {id}");
         for reason in check.reasons {
             println!("  - {reason}");
+        }
+        Ok(ExitCode::from(1))
+    }
+}
+
+async fn labels(
+    config: &Config,
+    lot_id: &str,
+    out: &Path,
+    layout: &str,
+    from: Option<u64>,
+    to: Option<u64>,
+    signed: bool,
+) -> anyhow::Result<ExitCode> {
+    let layout = crate::labels::Layout::parse(layout)
+        .ok_or_else(|| Usage("--layout must be 3x8, 4x10, 2x7 or roll".into()))?;
+    let store = store::connect(&config.database_url).await?;
+    let keys = Keyring::load(&config.keys_dir, &config.log_origin())?;
+    let Some(lot) = store.lot(lot_id).await? else {
+        bail!("no lot with id {lot_id:?}");
+    };
+    let quantity = u64::try_from(lot.quantity).unwrap_or_default();
+    let (from, to) = (from.unwrap_or(1), to.unwrap_or(quantity));
+    if from == 0 || to < from || to > quantity {
+        return Err(Usage(format!(
+            "--from/--to must satisfy 1 <= from <= to <= {quantity}"
+        ))
+        .into());
+    }
+    let producer = store
+        .producer(&lot.producer_id)
+        .await?
+        .map(|p| p.name)
+        .unwrap_or_default();
+    let institute = store
+        .institute(&lot.institute)
+        .await?
+        .map(|i| i.name)
+        .unwrap_or_default();
+    let data = crate::service::labels::label_data(
+        &*store,
+        &keys,
+        &config.base_url(),
+        &lot,
+        &producer,
+        &institute,
+        from..=to,
+        signed,
+    )
+    .await?;
+    let bar = indicatif::ProgressBar::new(data.len() as u64).with_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} labels ({eta})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar.set_message(format!("{} {}", lot.lot_code, layout.name()));
+    let pdf = crate::labels::pdf(layout, &data, &mut |done| bar.set_position(done as u64))?;
+    bar.finish();
+    std::fs::write(out, &pdf).with_context(|| format!("writing {}", out.display()))?;
+    println!(
+        "{} labels written to {} ({} bytes)",
+        data.len(),
+        out.display(),
+        pdf.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Checks a signed unit label's QR URL offline with a keys document.
+fn verify_qr(config: &Config, url: &str, keys_src: Option<&str>) -> anyhow::Result<ExitCode> {
+    use crate::crypto::label_token::SignedLabel;
+    let Some((_, fragment)) = url.split_once('#') else {
+        return Err(Usage(
+            "this QR has no signed fragment (#ol1.…): it can only be checked online".into(),
+        )
+        .into());
+    };
+    let keys: KeysDocument = match keys_src {
+        Some(src) => serde_json::from_slice(&fetch(src)?)
+            .map_err(|e| Usage(format!("{src} is not a keys document: {e}")))?,
+        None => Keyring::load(&config.keys_dir, &config.log_origin())
+            .map_err(|e| Usage(format!("no --keys given and no local keys: {e}")))?
+            .document(),
+    };
+    let (label, _, _) =
+        SignedLabel::parse(fragment).map_err(|e| Usage(format!("signed fragment: {e}")))?;
+    let mut reasons = Vec::new();
+    match keys.keys.iter().find(|k| k.kid == label.kid) {
+        None => reasons.push(format!(
+            "key {} is not in the issuer's keys document",
+            label.kid
+        )),
+        Some(k) if k.status == "withdrawn" => {
+            reasons.push(format!("key {} has been withdrawn", k.kid))
+        }
+        Some(k) => {
+            let public: Option<[u8; 32]> = data_encoding::BASE64URL_NOPAD
+                .decode(k.public_key.as_bytes())
+                .ok()
+                .and_then(|b| b.try_into().ok());
+            let key = public.and_then(|p| ed25519_dalek::VerifyingKey::from_bytes(&p).ok());
+            let in_validity = label.issued.as_str() >= k.not_before.get(..10).unwrap_or_default()
+                && k.not_after
+                    .as_deref()
+                    .is_none_or(|end| label.issued.as_str() <= end.get(..10).unwrap_or_default());
+            if crate::crypto::key_id(&keys.issuer, &public.unwrap_or_default()) != k.kid {
+                reasons.push(format!("key {} does not match its public key", k.kid));
+            } else if !in_validity {
+                reasons.push(format!(
+                    "label dated {} is outside key {}'s validity",
+                    label.issued, k.kid
+                ));
+            } else if key.is_none_or(|key| SignedLabel::verify(fragment, &key).is_err()) {
+                reasons.push("the label's signature does not verify".into());
+            }
+        }
+    }
+    // The visible part of the URL must name the unit the signature vouches for.
+    let visible = url.split('#').next().unwrap_or_default();
+    let path = visible.split('?').next().unwrap_or_default();
+    let query = visible.split_once('?').map(|(_, q)| q).unwrap_or_default();
+    let serial = label.serial.to_string();
+    let names_serial = path.ends_with(&format!("/21/{serial}"))
+        || query.split('&').any(|kv| kv == format!("serial={serial}"));
+    if !names_serial {
+        reasons.push(format!(
+            "the URL does not name unit {serial} that the signature covers"
+        ));
+    }
+    if reasons.is_empty() {
+        println!(
+            "valid label: {} — lot {} — unit {} — {} (issued {}, key {})",
+            label.product, label.lot, label.serial, label.producer, label.issued, label.kid
+        );
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("INVALID label");
+        for r in reasons {
+            println!("  - {r}");
         }
         Ok(ExitCode::from(1))
     }

@@ -23,6 +23,7 @@ pub mod crypto;
 pub mod demo;
 pub mod domain;
 pub mod http;
+pub mod labels;
 pub mod log;
 pub mod qr;
 pub mod server;

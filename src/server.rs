@@ -66,9 +66,12 @@ pub async fn spawn(config: &Config) -> anyhow::Result<Running> {
     let state = build(config, base_url).await?;
     let app = router(state.clone());
     let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
     });
     Ok(Running { addr, state, task })
 }

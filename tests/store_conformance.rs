@@ -117,6 +117,7 @@ fn lot_entry(producer: &str, code: &str) -> NewEntry {
             serialised: false,
             certificate_id: format!("cert-{producer}-{code}"),
             created_at: "2026-01-03T00:00:00Z".into(),
+            label_secret: Some("00".repeat(32)),
         }),
     }
 }

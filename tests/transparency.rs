@@ -665,3 +665,37 @@ async fn the_witness_cosigns_consistent_checkpoints_and_refuses_a_fork() {
         Outcome::Cosigned(_)
     ));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn checkpoints_are_published_on_a_schedule_not_per_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("s.db").display());
+    let mut config = support::config(&db, &dir);
+    config.checkpoint_seconds = 1;
+    let running = origine::server::spawn(&config).await.unwrap();
+    let app = TestApp {
+        router: origine::http::router(running.state.clone()),
+        state: running.state.clone(),
+        config,
+        dir: tempfile::tempdir().unwrap(),
+    };
+    let seed = app.seed().await;
+    for i in 0..20 {
+        app.issue(&seed.producer_token, &format!("S{i}")).await;
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let latest = app.state.store.latest_checkpoint().await.unwrap();
+        if latest.as_ref().is_some_and(|c| c.size == 20) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no checkpoint of size 20 within 10 s: {latest:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    // 20 entries, but only a few checkpoints: one per tick with new entries.
+    let all = app.state.store.checkpoints().await.unwrap();
+    assert!(all.len() < 10, "{} checkpoints for 20 entries", all.len());
+}

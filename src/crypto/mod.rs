@@ -6,6 +6,7 @@
 pub mod bundle;
 pub mod jcs;
 pub mod keys;
+pub mod label_token;
 pub mod vc;
 
 pub use bundle::{

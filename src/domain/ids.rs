@@ -13,6 +13,14 @@ pub fn random_id(bytes: usize) -> String {
     BASE32_NOPAD.encode(&buf).to_ascii_lowercase()
 }
 
+/// `bytes` random bytes as lower-case hex, for secrets.
+pub fn random_hex(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    #[allow(clippy::expect_used)]
+    getrandom::fill(&mut buf).expect("operating system random source");
+    data_encoding::HEXLOWER.encode(&buf)
+}
+
 /// A certificate id: 96 random bits, 20 characters.
 pub fn certificate_id() -> String {
     random_id(12)

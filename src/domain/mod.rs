@@ -4,12 +4,14 @@
 //! that can only hold valid values; everything past this point can trust them.
 
 pub mod certificate;
+pub mod digital_link;
 pub mod gtin;
 pub mod ids;
 pub mod institute;
 pub mod key_event;
 pub mod lot;
 pub mod producer;
+pub mod scans;
 pub mod status;
 pub mod validation;
 pub mod vat;

@@ -47,6 +47,19 @@ pub async fn bundle(
 pub struct UnitQuery {
     /// Serial number of the unit, for serialised lots.
     pub serial: Option<u64>,
+    /// The unit label's token.
+    pub t: Option<String>,
+}
+
+impl UnitQuery {
+    /// The scan to check and count, when a unit label was scanned.
+    pub fn scan(self, client: super::extract::Client) -> Option<crate::service::labels::UnitScan> {
+        self.serial.map(|serial| crate::service::labels::UnitScan {
+            serial,
+            token: self.t,
+            client: client.0,
+        })
+    }
 }
 
 /// The verification report (public).
@@ -57,8 +70,10 @@ pub async fn verify_one(
     State(app): State<AppState>,
     ApiPath(id): ApiPath<String>,
     ApiQuery(unit): ApiQuery<UnitQuery>,
+    client: super::extract::Client,
 ) -> Result<Json<Report>, AppError> {
-    report(&*app.store, &app.keys.current(), &id, unit.serial)
+    let scan = unit.scan(client);
+    report(&*app.store, &app.keys.current(), &id, scan.as_ref())
         .await?
         .map(Json)
         .ok_or_else(|| unknown(&id))

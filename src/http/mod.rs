@@ -6,6 +6,7 @@ pub mod extract;
 
 mod certificates;
 mod institutes;
+mod labels;
 mod log;
 mod lots;
 mod meta;
@@ -59,7 +60,7 @@ impl Deref for AppState {
         title = "Origine",
         description = "Certificates for goods and services made in prison (\"made in carcere\"): register lots, verify labels, audit the log."
     ),
-    paths(log::tile),
+    paths(log::tile, labels::digital_link),
     components(schemas(error::Problem)),
     modifiers(&BearerAuth)
 )]
@@ -87,6 +88,9 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(producers::set_status))
         .routes(routes!(lots::create, lots::list))
         .routes(routes!(lots::get_one))
+        .routes(routes!(labels::sheet))
+        .routes(routes!(labels::single))
+        .routes(routes!(labels::scans))
         .routes(routes!(certificates::bundle))
         .routes(routes!(certificates::verify_one))
         .routes(routes!(certificates::verify_many))
@@ -108,8 +112,11 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .route("/api/openapi.json", axum::routing::get(move || meta::openapi(openapi.clone())))
         .route("/", axum::routing::get(pages::home))
+        // A handler that does nothing: liveness probes and the load baseline.
+        .route("/livez", axum::routing::get(|| async { "ok" }))
         .route("/c", axum::routing::get(pages::lookup))
         .route("/tile/{*path}", axum::routing::get(log::tile))
+        .route("/01/{*path}", axum::routing::get(labels::digital_link))
         .fallback(meta::not_found)
         .method_not_allowed_fallback(meta::method_not_allowed)
         .with_state(state)

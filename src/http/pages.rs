@@ -113,6 +113,10 @@ fn verdict(status: &str) -> (&'static str, &'static str) {
         "valid" => ("Certificato valido", "Valid certificate"),
         "suspended" => ("Certificato sospeso", "Certificate suspended"),
         "revoked" => ("Certificato revocato", "Certificate revoked"),
+        "suspicious" => (
+            "Etichetta sospetta: potrebbe essere una copia",
+            "Suspicious label: it may have been copied",
+        ),
         _ => (
             "Certificato NON valido",
             "Certificate NOT valid: it failed verification",
@@ -181,10 +185,13 @@ impl CertificatePage {
 pub async fn certificate(
     State(app): State<AppState>,
     ApiPath(id): ApiPath<String>,
+    ApiQuery(unit): ApiQuery<super::certificates::UnitQuery>,
+    client: super::extract::Client,
 ) -> Result<Response, AppError> {
+    let scan = unit.scan(client);
     Ok(
-        match report(&*app.store, &app.keys.current(), &id, None).await? {
-            Some(r) => render(StatusCode::OK, &CertificatePage::from_report(r)),
+        match report(&*app.store, &app.keys.current(), &id, scan.as_ref()).await? {
+            Some(r) => certificate_page(r),
             None => render(
                 StatusCode::NOT_FOUND,
                 &MessagePage {
@@ -195,6 +202,11 @@ pub async fn certificate(
             ),
         },
     )
+}
+
+/// The verification page for a report.
+pub fn certificate_page(r: Report) -> Response {
+    render(StatusCode::OK, &CertificatePage::from_report(r))
 }
 
 /// `/c?id=…` from the code form.

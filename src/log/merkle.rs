@@ -231,18 +231,21 @@ impl Span {
         })
     }
 
-    /// The Merkle tree hash of this range, read from stored nodes.
-    fn hash(self, nodes: &dyn NodeSource) -> Result<Hash, MerkleError> {
-        let mut acc: Option<Hash> = None;
-        for id in self.nodes() {
-            let h = fetch(nodes, id)?;
-            acc = Some(match acc {
-                None => h,
-                Some(right) => node_hash(&h, &right),
-            });
-        }
-        // Spans are never empty; the fallback is unreachable.
-        Ok(acc.unwrap_or(EMPTY_ROOT))
+    /// How many stored nodes make up this range.
+    fn node_count(self) -> usize {
+        (self.hi - self.lo).count_ones() as usize
+    }
+}
+
+/// The hash of a range from the hashes of its nodes, right to left as
+/// [`Span::nodes`] lists them.
+fn fold(hashes: &[Hash]) -> Hash {
+    match hashes.split_first() {
+        Some((last, others)) => others
+            .iter()
+            .fold(*last, |right, left| node_hash(left, &right)),
+        // Spans are never empty.
+        None => EMPTY_ROOT,
     }
 }
 
@@ -311,7 +314,24 @@ fn plan_needs(plan: &[Span]) -> Vec<NodeId> {
 }
 
 fn plan_hashes(plan: &[Span], nodes: &dyn NodeSource) -> Result<Vec<Hash>, MerkleError> {
-    plan.iter().map(|span| span.hash(nodes)).collect()
+    // Read every stored node first, then hash. The reads do not depend on each other,
+    // so a slow source (cold memory, a remote page) serves them together instead of
+    // one at a time between hashes.
+    let fetched = plan
+        .iter()
+        .flat_map(|span| span.nodes())
+        .map(|id| fetch(nodes, id))
+        .collect::<Result<Vec<Hash>, MerkleError>>()?;
+    let mut rest = fetched.as_slice();
+    let mut out = Vec::with_capacity(plan.len());
+    for span in plan {
+        let (mine, tail) = rest
+            .split_at_checked(span.node_count())
+            .unwrap_or((rest, &[]));
+        out.push(fold(mine));
+        rest = tail;
+    }
+    Ok(out)
 }
 
 // ---------------------------------------------------------------------------------
@@ -401,7 +421,8 @@ pub fn root(size: u64, nodes: &dyn NodeSource) -> Result<Hash, MerkleError> {
     if size == 0 {
         return Ok(EMPTY_ROOT);
     }
-    Span { lo: 0, hi: size }.hash(nodes)
+    let hashes = plan_hashes(&[Span { lo: 0, hi: size }], nodes)?;
+    Ok(hashes.first().copied().unwrap_or(EMPTY_ROOT))
 }
 
 /// The inclusion proof of leaf `index` in the tree of `size` leaves: RFC 9162
@@ -560,28 +581,25 @@ pub fn verify_consistency(
     if first == 0 || first > second {
         return Err(MerkleError::BadSizes { first, second });
     }
-    let length_error = MerkleError::ProofLength {
-        expected: if first == second {
-            0
-        } else {
-            consistency_len(first, second)
-        },
+    // Step 1 of the RFC (an empty proof fails) is covered by checking the length.
+    let expected = if first == second {
+        0
+    } else {
+        consistency_len(first, second)
+    };
+    let length_error = || MerkleError::ProofLength {
+        expected,
         actual: proof.len(),
     };
-    if first == second {
-        if !proof.is_empty() {
-            return Err(length_error);
-        }
-        if first_root != second_root {
-            return Err(MerkleError::RootMismatch);
-        }
-        return Ok(());
+    if proof.len() != expected {
+        return Err(length_error());
     }
-    // 1. (the length check covers the empty proof)
-    if let MerkleError::ProofLength { expected, actual } = length_error
-        && expected != actual
-    {
-        return Err(length_error);
+    if first == second {
+        return if first_root == second_root {
+            Ok(())
+        } else {
+            Err(MerkleError::RootMismatch)
+        };
     }
     // 2. If first is an exact power of two, the proof implicitly starts with first_root.
     let (seed, rest) = if first.is_power_of_two() {
@@ -589,7 +607,7 @@ pub fn verify_consistency(
     } else {
         match proof.split_first() {
             Some((head, tail)) => (head, tail),
-            None => return Err(length_error),
+            None => return Err(length_error()),
         }
     };
     // 3.
@@ -607,7 +625,7 @@ pub fn verify_consistency(
     for c in rest {
         // 6a.
         if snode == 0 {
-            return Err(length_error);
+            return Err(length_error());
         }
         // 6b.
         if fnode & 1 == 1 || fnode == snode {
@@ -626,7 +644,7 @@ pub fn verify_consistency(
     }
     // 7.
     if snode != 0 {
-        return Err(length_error);
+        return Err(length_error());
     }
     if fr != *first_root || sr != *second_root {
         return Err(MerkleError::RootMismatch);

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod credential;
 pub mod issuer;
 pub mod keys;
+pub mod labels;
 pub mod log;
 pub mod register;
 pub mod report;

@@ -70,6 +70,7 @@ pub async fn register_lot(
         serialised: lot.serialised,
         certificate_id: certificate_id.clone(),
         created_at: crate::time_fmt::now(),
+        label_secret: Some(ids::random_hex(32)),
     };
     let draft = CertificateDraft::new(certificate_id, &lot, &producer, &institute);
     let entry = issuer

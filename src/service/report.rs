@@ -7,6 +7,8 @@ use utoipa::ToSchema;
 
 use crate::crypto::{Bundle, Keyring, check_bundle, jcs};
 use crate::log::merkle;
+
+use super::labels::{UnitScan, check_serial};
 use crate::store::{LogEntry, Result, Store};
 
 /// Results of the individual checks.
@@ -36,7 +38,8 @@ pub struct StatusChangeView {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Report {
     pub id: String,
-    /// `valid`, `suspended`, `revoked`, or `invalid` when a check failed.
+    /// `valid`, `suspended`, `revoked`; `suspicious` when the unit label looks copied;
+    /// `invalid` when a check failed.
     pub status: String,
     pub checks: Checks,
     #[schema(value_type = Object)]
@@ -71,7 +74,7 @@ pub async fn report(
     store: &dyn Store,
     keys: &Keyring,
     id: &str,
-    serial: Option<u64>,
+    unit: Option<&UnitScan>,
 ) -> Result<Option<Report>> {
     let Some(entry) = store.certificate_entry(id).await? else {
         return Ok(None);
@@ -126,7 +129,13 @@ pub async fn report(
     if !producer_accredited {
         warnings.push(format!("the producer is {producer_status}"));
     }
-    let serial = serial_check(cert, serial, &mut warnings);
+    let serial = match unit {
+        None => "not_serialised",
+        Some(scan) => {
+            let lot = store.lot_by_certificate(id).await?;
+            check_serial(store, lot.as_ref(), id, scan, &mut warnings).await?
+        }
+    };
     let checks = Checks {
         signature: check.signature,
         hash: check.hash,
@@ -139,13 +148,15 @@ pub async fn report(
         && checks.hash
         && checks.chain
         && checks.inclusion
-        && matches!(serial, "ok" | "not_serialised");
+        && matches!(serial, "ok" | "not_serialised" | "suspicious");
     let status = if !integrity {
         "invalid".to_owned()
     } else if producer_status == "revoked" || certificate_status == "revoked" {
         "revoked".to_owned()
     } else if producer_status == "suspended" || certificate_status == "suspended" {
         "suspended".to_owned()
+    } else if serial == "suspicious" {
+        "suspicious".to_owned()
     } else {
         certificate_status
     };
@@ -179,32 +190,6 @@ async fn inclusion_holds(
     let proof = super::log::inclusion_proof(store, index, size).await?;
     let leaf = merkle::leaf_hash(entry.body.as_bytes());
     Ok(merkle::verify_inclusion(index, size, &leaf, &proof, &root).is_ok())
-}
-
-/// The `serial` check for a unit label's serial number, if the scan carried one.
-fn serial_check(cert: &Value, serial: Option<u64>, warnings: &mut Vec<String>) -> &'static str {
-    let Some(n) = serial else {
-        return "not_serialised";
-    };
-    if cert["lot"]["serialised"] != Value::Bool(true) {
-        warnings.push(format!(
-            "serial {n} was given but this lot has no numbered units"
-        ));
-        return "unknown";
-    }
-    let quantity = cert["lot"]["quantity"].as_u64().unwrap_or_default();
-    if n == 0 || n > quantity {
-        warnings.push(format!(
-            "serial {n} is outside this lot's units 1..{quantity}"
-        ));
-        return "out_of_range";
-    }
-    // Unit labels carry a token that proves the serial was issued; until a label's
-    // token can be checked, an in-range serial is not enough to say "ok".
-    warnings.push(format!(
-        "serial {n} cannot be confirmed: this unit label carries no verifiable token"
-    ));
-    "unknown"
 }
 
 /// Status entries about `subject` whose signature verifies; others are reported and ignored.

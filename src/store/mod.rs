@@ -84,6 +84,31 @@ pub struct LotRecord {
     pub serialised: bool,
     pub certificate_id: String,
     pub created_at: String,
+    /// Hex secret the unit label tokens are derived from; never leaves the server.
+    #[serde(skip)]
+    pub label_secret: Option<String>,
+}
+
+/// Scan counts of one unit label (or of a whole lot), over a window of days.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct ScanCounts {
+    /// Scans with a valid token.
+    pub total: u64,
+    /// Distinct salted sources (a source is counted once per day).
+    pub sources: u64,
+    /// Distinct days with scans.
+    pub days: u64,
+    /// Attempts with a missing or wrong token.
+    pub invalid: u64,
+}
+
+/// Scans of one serial, for a producer's statistics.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema, sqlx::FromRow)]
+pub struct SerialScans {
+    pub serial: i64,
+    pub scans: i64,
+    pub sources: i64,
+    pub invalid: i64,
 }
 
 /// One entry of the log, exactly as stored.
@@ -203,6 +228,40 @@ pub trait Store: Send + Sync + 'static {
     async fn add_cosignature(&self, size: u64, witness: &str, line: &str) -> Result<()>;
     /// Cosignature lines of checkpoint `size`, by witness name.
     async fn cosignatures(&self, size: u64) -> Result<Vec<String>>;
+
+    /// The lot a certificate certifies.
+    async fn lot_by_certificate(&self, certificate_id: &str) -> Result<Option<LotRecord>>;
+    /// Lots with this lot code (any producer), for resolving GS1 Digital Links.
+    async fn lots_by_code(&self, lot_code: &str) -> Result<Vec<LotRecord>>;
+    /// Sets a lot's label secret unless it has one; returns the one in force.
+    async fn ensure_label_secret(&self, lot_id: &str, secret: &str) -> Result<String>;
+    /// The salt of `day` (created on first use; every process gets the same one).
+    async fn daily_salt(&self, day: &str, fresh: &str) -> Result<String>;
+    /// Counts one scan.
+    async fn record_scan(
+        &self,
+        certificate_id: &str,
+        serial: u64,
+        day: &str,
+        source: &str,
+        token_ok: bool,
+    ) -> Result<()>;
+    /// Scan counts of one serial since `since_day` (inclusive).
+    async fn scan_counts(
+        &self,
+        certificate_id: &str,
+        serial: u64,
+        since_day: &str,
+    ) -> Result<ScanCounts>;
+    /// Distinct serials one source scanned on `day`, and its invalid-token attempts.
+    async fn source_activity(
+        &self,
+        certificate_id: &str,
+        source: &str,
+        day: &str,
+    ) -> Result<(u64, u64)>;
+    /// Per-serial scan counts of a certificate's lot, most scanned first.
+    async fn lot_scans(&self, certificate_id: &str) -> Result<Vec<SerialScans>>;
 
     /// Lots of one producer, or all lots, newest first.
     async fn lots(&self, producer_id: Option<&str>) -> Result<Vec<LotRecord>>;

@@ -9,8 +9,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Row, SqlitePool};
 
 use super::{
-    LogEntry, LotRecord, NewEntry, NewToken, Rejection, Result, SealFn, Store, StoreError,
-    StoredCheckpoint, TokenRecord, TreeBatch, conflict, node_key, to_hash,
+    LogEntry, LotRecord, NewEntry, NewToken, Rejection, Result, ScanCounts, SealFn, SerialScans,
+    Store, StoreError, StoredCheckpoint, TokenRecord, TreeBatch, conflict, node_key, to_hash,
 };
 use crate::domain::institute::Institute;
 use crate::domain::producer::{NewProducer, Producer};
@@ -29,7 +29,7 @@ const PRODUCER_COLUMNS: &str = "SELECT p.id, p.name, p.legal_form, p.vat_number,
 const ENTRY_COLUMNS: &str = "seq, kind, subject, status, body, hash, signature, kid";
 
 const LOT_COLUMNS: &str = "id, producer_id, institute_code AS institute, lot_code, product_name, \
-     product_category, gtin, quantity, unit, produced_from, produced_to, serialised, certificate_id, created_at";
+     product_category, gtin, quantity, unit, produced_from, produced_to, serialised, certificate_id, created_at, label_secret";
 
 impl SqliteStore {
     /// Opens (creating if needed) the database file and migrates it.
@@ -55,6 +55,24 @@ impl SqliteStore {
             .await?;
         sqlx::migrate!("migrations/sqlite").run(&pool).await?;
         Ok(Self { pool })
+    }
+}
+
+impl SqliteStore {
+    /// A consistent copy of the live database in `path` (`VACUUM INTO`: readers and the
+    /// writer carry on while it runs).
+    ///
+    /// # Errors
+    /// The file cannot be written.
+    pub async fn backup(&self, path: &std::path::Path) -> Result<()> {
+        let target = path
+            .to_str()
+            .ok_or_else(|| StoreError::Corrupt("backup path is not UTF-8".into()))?;
+        sqlx::query("VACUUM INTO ?")
+            .bind(target)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 }
 
@@ -285,8 +303,8 @@ impl Store for SqliteStore {
             if let NewEntry::Certificate { lot } = item {
                 sqlx::query(
                     "INSERT INTO lots (id, producer_id, institute_code, lot_code, product_name, product_category, \
-                     gtin, quantity, unit, produced_from, produced_to, serialised, certificate_id, created_at) \
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     gtin, quantity, unit, produced_from, produced_to, serialised, certificate_id, created_at, label_secret) \
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 )
                 .bind(&lot.id)
                 .bind(&lot.producer_id)
@@ -302,6 +320,7 @@ impl Store for SqliteStore {
                 .bind(lot.serialised)
                 .bind(&lot.certificate_id)
                 .bind(&lot.created_at)
+                .bind(&lot.label_secret)
                 .execute(&mut *tx)
                 .await?;
                 sqlx::query("INSERT INTO certificates (id, seq, lot_id) VALUES (?, ?, ?)")
@@ -462,6 +481,136 @@ impl Store for SqliteStore {
                 .fetch_all(&self.pool)
                 .await?;
         Ok(rows.into_iter().map(|(l,)| l).collect())
+    }
+
+    async fn lot_by_certificate(&self, certificate_id: &str) -> Result<Option<LotRecord>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {LOT_COLUMNS} FROM lots WHERE certificate_id = ?"
+        )))
+        .bind(certificate_id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    async fn lots_by_code(&self, lot_code: &str) -> Result<Vec<LotRecord>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {LOT_COLUMNS} FROM lots WHERE lot_code = ?"
+        )))
+        .bind(lot_code)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn ensure_label_secret(&self, lot_id: &str, secret: &str) -> Result<String> {
+        sqlx::query("UPDATE lots SET label_secret = ? WHERE id = ? AND label_secret IS NULL")
+            .bind(secret)
+            .bind(lot_id)
+            .execute(&self.pool)
+            .await?;
+        let (secret,): (Option<String>,) =
+            sqlx::query_as("SELECT label_secret FROM lots WHERE id = ?")
+                .bind(lot_id)
+                .fetch_one(&self.pool)
+                .await?;
+        secret.ok_or_else(|| StoreError::Corrupt(format!("lot {lot_id} has no label secret")))
+    }
+
+    async fn daily_salt(&self, day: &str, fresh: &str) -> Result<String> {
+        sqlx::query(
+            "INSERT INTO scan_salts (day, salt) VALUES (?, ?) ON CONFLICT (day) DO NOTHING",
+        )
+        .bind(day)
+        .bind(fresh)
+        .execute(&self.pool)
+        .await?;
+        let (salt,): (String,) = sqlx::query_as("SELECT salt FROM scan_salts WHERE day = ?")
+            .bind(day)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(salt)
+    }
+
+    async fn record_scan(
+        &self,
+        certificate_id: &str,
+        serial: u64,
+        day: &str,
+        source: &str,
+        token_ok: bool,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO scans (certificate_id, serial, day, source, token_ok, count) VALUES (?, ?, ?, ?, ?, 1) \
+             ON CONFLICT (certificate_id, serial, day, source, token_ok) DO UPDATE SET count = scans.count + 1",
+        )
+        .bind(certificate_id)
+        .bind(i64::try_from(serial).unwrap_or(i64::MAX))
+        .bind(day)
+        .bind(source)
+        .bind(token_ok)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn scan_counts(
+        &self,
+        certificate_id: &str,
+        serial: u64,
+        since_day: &str,
+    ) -> Result<ScanCounts> {
+        let (total, sources, days, invalid): (Option<i64>, i64, i64, Option<i64>) = sqlx::query_as(
+            "SELECT CAST(SUM(CASE WHEN token_ok THEN count ELSE 0 END) AS BIGINT), \
+                    COUNT(DISTINCT CASE WHEN token_ok THEN day || ' ' || source END), \
+                    COUNT(DISTINCT CASE WHEN token_ok THEN day END), \
+                    CAST(SUM(CASE WHEN token_ok THEN 0 ELSE count END) AS BIGINT) \
+             FROM scans WHERE certificate_id = ? AND serial = ? AND day >= ?",
+        )
+        .bind(certificate_id)
+        .bind(i64::try_from(serial).unwrap_or(i64::MAX))
+        .bind(since_day)
+        .fetch_one(&self.pool)
+        .await?;
+        let n = |v: i64| u64::try_from(v).unwrap_or_default();
+        Ok(ScanCounts {
+            total: n(total.unwrap_or_default()),
+            sources: n(sources),
+            days: n(days),
+            invalid: n(invalid.unwrap_or_default()),
+        })
+    }
+
+    async fn source_activity(
+        &self,
+        certificate_id: &str,
+        source: &str,
+        day: &str,
+    ) -> Result<(u64, u64)> {
+        let (serials, invalid): (i64, Option<i64>) = sqlx::query_as(
+            "SELECT COUNT(DISTINCT serial), CAST(SUM(CASE WHEN token_ok THEN 0 ELSE count END) AS BIGINT) \
+             FROM scans WHERE certificate_id = ? AND source = ? AND day = ?",
+        )
+        .bind(certificate_id)
+        .bind(source)
+        .bind(day)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((
+            u64::try_from(serials).unwrap_or_default(),
+            u64::try_from(invalid.unwrap_or_default()).unwrap_or_default(),
+        ))
+    }
+
+    async fn lot_scans(&self, certificate_id: &str) -> Result<Vec<SerialScans>> {
+        Ok(sqlx::query_as(
+            "SELECT serial, \
+                    CAST(SUM(CASE WHEN token_ok THEN count ELSE 0 END) AS BIGINT) AS scans, \
+                    COUNT(DISTINCT CASE WHEN token_ok THEN day || ' ' || source END) AS sources, \
+                    CAST(SUM(CASE WHEN token_ok THEN 0 ELSE count END) AS BIGINT) AS invalid \
+             FROM scans WHERE certificate_id = ? GROUP BY serial ORDER BY scans DESC, serial LIMIT 1000",
+        )
+        .bind(certificate_id)
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     async fn lots(&self, producer_id: Option<&str>) -> Result<Vec<LotRecord>> {

@@ -1,6 +1,8 @@
 //! Shared test harness: a fresh service on its own database and keys for every test.
 #![allow(dead_code)]
 
+pub mod process;
+
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};

@@ -1,0 +1,277 @@
+//! Labels: printable sheets and single unit labels for a lot, its scan statistics, and
+//! the GS1 Digital Link resolver that unit QR codes point to.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::AppState;
+use super::error::{AppError, Problem};
+use super::extract::{ApiPath, ApiQuery, Caller, Client};
+use crate::domain::digital_link::DigitalLink;
+use crate::labels::{self, Layout};
+use crate::service::labels::{MAX_LABELS, UnitScan, label_data};
+use crate::service::report::report;
+use crate::store::{LotRecord, SerialScans};
+
+/// The lot `id` if the caller may see it (its producer, admin, auditor).
+async fn readable_lot(app: &AppState, caller: &Caller, id: &str) -> Result<LotRecord, AppError> {
+    match app.store.lot(id).await? {
+        Some(lot) if caller.may_read_producer(&lot.producer_id) => Ok(lot),
+        _ => Err(AppError::not_found(format!("no lot with id {id:?}"))),
+    }
+}
+
+async fn names(app: &AppState, lot: &LotRecord) -> Result<(String, String), AppError> {
+    let producer = app
+        .store
+        .producer(&lot.producer_id)
+        .await?
+        .map(|p| p.name)
+        .unwrap_or_default();
+    let institute = app
+        .store
+        .institute(&lot.institute)
+        .await?
+        .map(|i| i.name)
+        .unwrap_or_default();
+    Ok((producer, institute))
+}
+
+/// Which labels to print.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct SheetQuery {
+    /// `3x8` (default), `4x10`, `2x7` or `roll`.
+    pub layout: Option<String>,
+    /// First serial (default 1).
+    pub from: Option<u64>,
+    /// Last serial (default the lot's quantity, at most 20,000 labels per request).
+    pub to: Option<u64>,
+    /// Add the offline-checkable signed fragment to each unit's QR.
+    #[serde(default)]
+    pub signed: bool,
+}
+
+/// A PDF sheet of the lot's labels (its producer, admin or auditor).
+#[utoipa::path(get, path = "/api/v1/lots/{id}/labels.pdf", tag = "labels",
+    params(("id" = String, Path), SheetQuery),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 400, body = Problem),
+              (status = 401, body = Problem), (status = 404, body = Problem)),
+    security(("token" = [])))]
+pub async fn sheet(
+    State(app): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(q): ApiQuery<SheetQuery>,
+) -> Result<Response, AppError> {
+    let layout = match q.layout.as_deref() {
+        None => Layout::A4x24,
+        Some(name) => Layout::parse(name)
+            .ok_or_else(|| AppError::bad_field("layout", "must be 3x8, 4x10, 2x7 or roll"))?,
+    };
+    let lot = readable_lot(&app, &caller, &id).await?;
+    let quantity = u64::try_from(lot.quantity).unwrap_or_default();
+    let from = q.from.unwrap_or(1);
+    let to = q.to.unwrap_or(quantity);
+    if from == 0 || from > quantity {
+        return Err(AppError::bad_field(
+            "from",
+            format!("must be between 1 and {quantity}"),
+        ));
+    }
+    if to < from || to > quantity {
+        return Err(AppError::bad_field(
+            "to",
+            format!("must be between from and {quantity}"),
+        ));
+    }
+    if to - from + 1 > MAX_LABELS {
+        return Err(AppError::bad_field(
+            "to",
+            format!("at most {MAX_LABELS} labels per sheet request"),
+        ));
+    }
+    let (producer, institute) = names(&app, &lot).await?;
+    let data = label_data(
+        &*app.store,
+        &app.keys.current(),
+        &app.base_url,
+        &lot,
+        &producer,
+        &institute,
+        from..=to,
+        q.signed,
+    )
+    .await?;
+    let pdf = tokio::task::spawn_blocking(move || labels::pdf(layout, &data, &mut |_| {}))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let filename = format!(
+        "origine-{}-{}.pdf",
+        lot.lot_code
+            .replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_"),
+        layout.name()
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        pdf,
+    )
+        .into_response())
+}
+
+/// One unit's label as PNG (300 dpi) or SVG: `{serial}.png` or `{serial}.svg`.
+#[utoipa::path(get, path = "/api/v1/lots/{id}/labels/{file}", tag = "labels",
+    params(("id" = String, Path), ("file" = String, Path, description = "`17.png` or `17.svg`")),
+    responses((status = 200, content_type = "image/png", body = Vec<u8>), (status = 400, body = Problem), (status = 404, body = Problem)),
+    security(("token" = [])))]
+pub async fn single(
+    State(app): State<AppState>,
+    caller: Caller,
+    ApiPath((id, file)): ApiPath<(String, String)>,
+) -> Result<Response, AppError> {
+    let (serial, ext) = file
+        .rsplit_once('.')
+        .ok_or_else(|| AppError::bad_field("file", "must be SERIAL.png or SERIAL.svg"))?;
+    let serial: u64 = serial
+        .parse()
+        .map_err(|_| AppError::bad_field("file", "the serial must be a number"))?;
+    let lot = readable_lot(&app, &caller, &id).await?;
+    let quantity = u64::try_from(lot.quantity).unwrap_or_default();
+    if serial == 0 || serial > quantity {
+        return Err(AppError::bad_field(
+            "file",
+            format!("serial must be between 1 and {quantity}"),
+        ));
+    }
+    let (producer, institute) = names(&app, &lot).await?;
+    let data = label_data(
+        &*app.store,
+        &app.keys.current(),
+        &app.base_url,
+        &lot,
+        &producer,
+        &institute,
+        serial..=serial,
+        false,
+    )
+    .await?;
+    let label = data
+        .first()
+        .ok_or_else(|| AppError::Internal("no label".into()))?;
+    match ext {
+        "png" => {
+            let png = labels::png(label, 300).map_err(|e| AppError::Internal(e.to_string()))?;
+            Ok(([(header::CONTENT_TYPE, "image/png")], png).into_response())
+        }
+        "svg" => {
+            let svg = labels::svg(label).map_err(|e| AppError::Internal(e.to_string()))?;
+            Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
+        }
+        _ => Err(AppError::bad_field("file", "must end in .png or .svg")),
+    }
+}
+
+/// Scan statistics of a lot's unit labels.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LotScans {
+    pub lot: String,
+    pub certificate_id: String,
+    /// Per serial, most scanned first (at most 1000).
+    pub serials: Vec<SerialScans>,
+}
+
+/// Scan statistics per unit of a lot (its producer, admin or auditor).
+#[utoipa::path(get, path = "/api/v1/lots/{id}/scans", tag = "labels",
+    params(("id" = String, Path)),
+    responses((status = 200, body = LotScans), (status = 401, body = Problem), (status = 404, body = Problem)),
+    security(("token" = [])))]
+pub async fn scans(
+    State(app): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<LotScans>, AppError> {
+    let lot = readable_lot(&app, &caller, &id).await?;
+    Ok(Json(LotScans {
+        serials: app.store.lot_scans(&lot.certificate_id).await?,
+        lot: lot.id,
+        certificate_id: lot.certificate_id,
+    }))
+}
+
+/// The unit label token a Digital Link carries.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct LinkQuery {
+    /// The unit label's token.
+    pub t: Option<String>,
+}
+
+/// Resolves a GS1 Digital Link (`/01/{gtin}/10/{lot}/21/{serial}`) to the verification
+/// page, or to the JSON report with `Accept: application/json` (public).
+#[utoipa::path(get, path = "/01/{path}", tag = "labels",
+    params(("path" = String, Path, description = "`{gtin}/10/{lot}/21/{serial}`"), LinkQuery),
+    responses((status = 200, description = "verification page or report"), (status = 400, body = Problem), (status = 404, body = Problem)))]
+pub async fn digital_link(
+    State(app): State<AppState>,
+    uri: axum::http::Uri,
+    ApiQuery(q): ApiQuery<LinkQuery>,
+    client: Client,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    // The raw path: a "/" inside a lot or serial arrives as %2F and must stay one.
+    let link = DigitalLink::parse_path(uri.path())
+        .map_err(|e| AppError::bad_field("path", e.to_string()))?;
+    let lot_code = link.lot.clone().ok_or_else(|| {
+        AppError::not_found("a GTIN alone does not name a lot: the link needs /10/{lot}")
+    })?;
+    let mut lots: Vec<LotRecord> = app
+        .store
+        .lots_by_code(&lot_code)
+        .await?
+        .into_iter()
+        .filter(|l| {
+            l.gtin
+                .as_deref()
+                .is_some_and(|g| format!("{g:0>14}") == link.gtin)
+        })
+        .collect();
+    if lots.len() != 1 {
+        return Err(AppError::not_found(format!(
+            "no single lot {lot_code:?} of GTIN {}",
+            link.gtin
+        )));
+    }
+    let lot = lots.remove(0);
+    let unit = match &link.serial {
+        Some(s) => Some(UnitScan {
+            serial: s.parse().map_err(|_| {
+                AppError::bad_field("path", "21: serials of Origine labels are numbers")
+            })?,
+            token: q.t,
+            client: client.0,
+        }),
+        None => None,
+    };
+    let wants_json = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("application/json") && !a.contains("text/html"));
+    let keys = app.keys.current();
+    let r = report(&*app.store, &keys, &lot.certificate_id, unit.as_ref())
+        .await?
+        .ok_or_else(|| AppError::not_found("the lot's certificate is missing"))?;
+    if wants_json {
+        Ok(Json(r).into_response())
+    } else {
+        Ok(super::pages::certificate_page(r))
+    }
+}
