@@ -245,5 +245,56 @@ fn main() -> anyhow::Result<()> {
         verify / trivial,
         page / trivial
     );
+
+    // 3. Audit of everything issued above, against one-by-one signature verification.
+    let public = key.verifying_key();
+    let signature = key.sign(&bytes);
+    let t = Instant::now();
+    let mut n = 0u64;
+    while t.elapsed() < duration {
+        for _ in 0..100 {
+            std::hint::black_box(
+                public
+                    .verify_strict(std::hint::black_box(&bytes), &signature)
+                    .is_ok(),
+            );
+        }
+        n += 100;
+    }
+    let verify_rate = n as f64 / t.elapsed().as_secs_f64();
+    println!(
+        "{:<34} {verify_rate:>10.0} sig/s",
+        "baseline: Ed25519 verify, 1 core"
+    );
+    let keys = running.state.keys.current();
+    let t = Instant::now();
+    let report = runtime.block_on(origine::service::audit::audit(&*store, &keys))?;
+    let audit_rate = report.entries as f64 / t.elapsed().as_secs_f64();
+    println!(
+        "{:<34} {audit_rate:>10.0} entries/s ({} entries, clean: {})",
+        "origine audit",
+        report.entries,
+        report.is_clean()
+    );
+    println!(
+        "  audit / single-core verify = {:.2}",
+        audit_rate / verify_rate
+    );
+    println!(
+        "peak RSS of this process (server + clients): {} MiB",
+        peak_rss_mib()
+    );
     Ok(())
+}
+
+/// Peak resident set size of this process, from /proc (Linux).
+fn peak_rss_mib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
+        .map_or(0, |kib| kib / 1024)
 }

@@ -77,16 +77,31 @@ impl BundleCheck {
     }
 }
 
-/// Checks `bundle` against the keys in `keys`, offline.
-pub fn check_bundle(bundle: &Bundle, keys: &KeysDocument) -> BundleCheck {
+/// Everything about a bundle except the signature arithmetic, so that many signatures can
+/// be verified in one batch (the audit) or one by one ([`check_bundle`]).
+#[derive(Debug)]
+pub struct Prepared {
+    /// The JCS bytes the signature must cover.
+    pub bytes: Vec<u8>,
+    /// `hash` equals SHA-256 of `bytes`.
+    pub hash: bool,
+    /// Problems found so far.
+    pub reasons: Vec<String>,
+    /// The signature and the key it must verify under, when both are usable.
+    pub signed: Option<(Signature, VerifyingKey)>,
+}
+
+/// Canonicalises, hashes and finds the usable key for `bundle`.
+pub fn prepare(bundle: &Bundle, keys: &KeysDocument) -> Prepared {
     let mut reasons = Vec::new();
     let bytes = match jcs::canonical(&bundle.certificate) {
         Ok(b) => b,
         Err(e) => {
-            return BundleCheck {
+            return Prepared {
+                bytes: Vec::new(),
                 hash: false,
-                signature: false,
                 reasons: vec![format!("certificate cannot be canonicalised: {e}")],
+                signed: None,
             };
         }
     };
@@ -102,23 +117,45 @@ pub fn check_bundle(bundle: &Bundle, keys: &KeysDocument) -> BundleCheck {
             bundle.kid
         ));
     }
-    let signature = match usable_key(bundle, keys) {
+    let signed = match usable_key(bundle, keys) {
         Ok(key) => {
-            let verified = BASE64URL_NOPAD
+            let sig = BASE64URL_NOPAD
                 .decode(bundle.signature.as_bytes())
                 .ok()
-                .and_then(|b| Signature::from_slice(&b).ok())
-                .is_some_and(|sig| key.verify_strict(&bytes, &sig).is_ok());
-            if !verified {
-                reasons.push("signature does not verify over the certificate's JCS bytes".into());
+                .and_then(|b| Signature::from_slice(&b).ok());
+            if sig.is_none() {
+                reasons.push("signature is not 64 bytes of base64url".into());
             }
-            verified
+            sig.map(|sig| (sig, key))
         }
         Err(reason) => {
             reasons.push(reason);
-            false
+            None
         }
     };
+    Prepared {
+        bytes,
+        hash,
+        reasons,
+        signed,
+    }
+}
+
+/// The message every bundle signature must fail with when it does not verify.
+pub const BAD_SIGNATURE: &str = "signature does not verify over the certificate's JCS bytes";
+
+/// Checks `bundle` against the keys in `keys`, offline.
+pub fn check_bundle(bundle: &Bundle, keys: &KeysDocument) -> BundleCheck {
+    let Prepared {
+        bytes,
+        hash,
+        mut reasons,
+        signed,
+    } = prepare(bundle, keys);
+    let signature = signed.is_some_and(|(sig, key)| key.verify_strict(&bytes, &sig).is_ok());
+    if signed.is_some() && !signature {
+        reasons.push(BAD_SIGNATURE.into());
+    }
     BundleCheck {
         hash,
         signature,

@@ -2,17 +2,17 @@
 //!
 //! Each label carries the certificate URL as a QR code (error correction M, 4-module quiet zone,
 //! like [`crate::qr`]), the product name, the lot code, the serial number if any, the producer, the
-//! institute and a "made in carcere" mark. The same [plan](plan) (positions in millimetres) drives
+//! institute and a "made in carcere" mark. The same layout plan (positions in millimetres) drives
 //! every backend, so a PDF label, a PNG and an SVG of the same data look the same.
 //!
-//! - PDF ([`pdf`]): the QR is vector (filled rectangles, one per horizontal run of dark modules),
+//! - PDF ([`pdf()`]): the QR is vector (filled rectangles, one per horizontal run of dark modules),
 //!   text is set in an embedded subset of DejaVu Sans (Type0 / CIDFontType2, Identity-H, with a
 //!   ToUnicode CMap so text can be searched and copied). Pages are written one after another
 //!   into the output, each content stream compressed and dropped as soon as it is written; the
 //!   font subsets, covering every glyph used in the document, are built once at the end.
-//! - PNG ([`png`]): rasterised here, text included, with `ab_glyph`; the QR is snapped to whole
+//! - PNG ([`png()`]): rasterised here, text included, with `ab_glyph`; the QR is snapped to whole
 //!   pixels so its modules stay sharp.
-//! - SVG ([`svg`]): text as `<text>` with a font-family fallback list (and `textLength`, so a
+//! - SVG ([`svg()`]): text as `<text>` with a font-family fallback list (and `textLength`, so a
 //!   fallback font cannot run past the label), the QR as one `<path>`.
 //!
 //! Text that does not fit is shortened with an ellipsis; nothing is drawn outside its label.

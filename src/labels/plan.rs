@@ -166,11 +166,17 @@ const LEADING: f64 = 1.22;
 /// Space between the product name and the details, and above the mark, in mm.
 const GAP_MM: f64 = 0.9;
 /// Most lines for the product name, the producer and the institute, in the order tried: long
-/// names wrap while there is room, then the producer, the institute and at last the product are
-/// held to one line each, shortened with an ellipsis.
-const BUDGETS: [Budget; 4] = [
+/// names wrap while there is room (the product onto a third line only if two cannot hold it even
+/// in smaller type), then the producer, the institute and at last the product are held to one
+/// line each, shortened with an ellipsis.
+const BUDGETS: [Budget; 5] = [
     Budget {
         product: 2,
+        producer: 2,
+        institute: 2,
+    },
+    Budget {
+        product: 3,
         producer: 2,
         institute: 2,
     },

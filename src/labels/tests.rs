@@ -226,9 +226,11 @@ fn svg_has_text_and_one_qr_path() {
 fn overflowing_text_is_shortened_in_every_output() {
     let mut label = sample(1);
     label.product = "Panettone artigianale con uvetta sultanina e scorze d'arancia candite \
-                     di Sicilia, lievitato 36 ore"
+                     di Sicilia, lievitato 36 ore con lievito madre, in confezione regalo"
         .into();
-    label.institute = "Casa di reclusione di Milano-Bollate, sezione femminile, laboratorio".into();
+    label.institute = "Casa di reclusione di Milano-Bollate, sezione femminile, laboratorio \
+                       di pasticceria del progetto «Dolci Evasioni»"
+        .into();
     let doc = svg(&label).unwrap();
     assert!(doc.matches("…</text>").count() >= 2, "{doc}");
     for layout in Layout::ALL {
@@ -497,13 +499,13 @@ fn text_is_extractable_with_accents() {
         );
         // Long names wrap onto two lines on narrow labels.
         let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        // The smallest labels shorten the producer.
-        let producer = match layout {
-            Layout::A4x40 => "Cooperativa «Dolce",
-            _ => "Cooperativa «Dolce Libertà»",
+        // The smallest labels shorten the product name and the producer.
+        let (product, producer) = match layout {
+            Layout::A4x40 => ("Biscotti al farro — Però", "Cooperativa «Dolce"),
+            _ => (PRODUCT, "Cooperativa «Dolce Libertà»"),
         };
         for expected in [
-            PRODUCT,
+            product,
             producer,
             "Lotto PAN-2026",
             "n. 1/2000",
