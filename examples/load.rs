@@ -123,6 +123,8 @@ fn main() -> anyhow::Result<()> {
         log_origin: Some("load.test/log".into()),
         checkpoint_seconds: 3,
         witnesses: Vec::new(),
+        // The load run measures throughput, not the abuse limit.
+        rate_limit: 0,
     };
     let runtime = tokio::runtime::Runtime::new()?;
     let running = runtime.block_on(origine::server::spawn(&config))?;

@@ -42,6 +42,9 @@ pub struct Config {
     /// (`name+keyid+base64key`), separated by commas.
     #[arg(long, env = "ORIGINE_WITNESSES", value_delimiter = ',', global = true)]
     pub witnesses: Vec<String>,
+    /// Requests per second each client may make (bursts of four times that); 0 = no limit.
+    #[arg(long, env = "ORIGINE_RATE_LIMIT", default_value_t = 50, global = true)]
+    pub rate_limit: u32,
 }
 
 impl Config {

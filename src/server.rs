@@ -38,6 +38,7 @@ pub async fn build(config: &Config, base_url: String) -> anyhow::Result<AppState
         issuer,
         base_url,
         witnesses: config.witnesses.clone(),
+        limiter: crate::http::limits::RateLimiter::new(config.rate_limit),
     })))
 }
 

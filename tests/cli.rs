@@ -252,3 +252,48 @@ fn keygen_writes_a_private_key_and_serve_refuses_one_others_can_read() {
         text(&out)
     );
 }
+
+#[tokio::test]
+async fn a_backup_taken_while_serving_restores_and_audits_clean() {
+    let (app, bundle) = register_with_three().await;
+    let copy = app.dir.path().join("backup.db");
+    let out = origine(&app)
+        .arg("backup")
+        .arg("--out")
+        .arg(&copy)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    // Restore = use the copy as the database.
+    let restored = format!("sqlite://{}", copy.display());
+    let audit = origine(&app)
+        .env("DATABASE_URL", &restored)
+        .arg("audit")
+        .output()
+        .unwrap();
+    assert_eq!(audit.status.code(), Some(0), "{}", text(&audit));
+    assert!(text(&audit).contains("audit clean: 3 entries"));
+    let store = origine::store::connect(&restored).await.unwrap();
+    let id = bundle["certificate"]["id"].as_str().unwrap();
+    assert_eq!(
+        store.certificate_entry(id).await.unwrap().unwrap().hash,
+        bundle["hash"].as_str().unwrap()
+    );
+    // It refuses to overwrite, and PostgreSQL is pg_dump's job.
+    let again = origine(&app)
+        .arg("backup")
+        .arg("--out")
+        .arg(&copy)
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(2));
+    let pg = origine(&app)
+        .env("DATABASE_URL", "postgres://nobody@127.0.0.1:1/x")
+        .arg("backup")
+        .arg("--out")
+        .arg(app.dir.path().join("x"))
+        .output()
+        .unwrap();
+    assert_eq!(pg.status.code(), Some(2));
+    assert!(text(&pg).contains("pg_dump"));
+}

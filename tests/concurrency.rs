@@ -70,6 +70,21 @@ async fn two_hundred_concurrent_issuances_on_postgres_make_one_unbroken_chain() 
     ignore = "set TEST_DATABASE_URL to run PostgreSQL tests"
 )]
 fn two_server_processes_on_one_postgres_make_one_unbroken_chain() {
+    processes_on_one_postgres_make_one_chain(2, ISSUANCES);
+}
+
+#[test]
+#[cfg_attr(
+    not(origine_pg),
+    ignore = "set TEST_DATABASE_URL to run PostgreSQL tests"
+)]
+fn three_server_processes_on_one_postgres_make_one_linear_log() {
+    processes_on_one_postgres_make_one_chain(3, 300);
+}
+
+/// `processes` servers on one PostgreSQL database; 20 clients spread `issuances` lots
+/// over them; the log must be exactly seq 0..issuances and audit clean.
+fn processes_on_one_postgres_make_one_chain(processes: usize, issuances: usize) {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let url = runtime.block_on(support::fresh_pg_database());
     let dir = tempfile::tempdir().unwrap();
@@ -81,8 +96,8 @@ fn two_server_processes_on_one_postgres_make_one_unbroken_chain() {
             .unwrap()
             .success()
     );
-    let a = start_server(&url, &keys);
-    let b = start_server(&url, &keys);
+    let servers: Vec<_> = (0..processes).map(|_| start_server(&url, &keys)).collect();
+    let (a, b) = (&servers[0], &servers[1]);
 
     let out = origine(&url, &keys)
         .args(["admin", "create-key", "--role", "admin"])
@@ -120,16 +135,17 @@ fn two_server_processes_on_one_postgres_make_one_unbroken_chain() {
     assert_eq!(status, 201);
     let token = token["token"].as_str().unwrap().to_owned();
 
-    // 20 clients, each sending 10 lots, alternating between the two processes.
-    let bases = [a.base.clone(), b.base.clone()];
+    // 20 clients, each sending its share of lots, rotating over the processes.
+    let bases: Vec<String> = servers.iter().map(|s| s.base.clone()).collect();
+    let per_client = issuances / 20;
     let seqs: Vec<u64> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..20)
             .map(|client| {
                 let (agent, token, bases) = (agent.clone(), token.clone(), bases.clone());
                 s.spawn(move || {
-                    (0..10)
+                    (0..per_client)
                         .map(|i| {
-                            let base = &bases[(client + i) % 2];
+                            let base = &bases[(client + i) % bases.len()];
                             let (status, body) = post(
                                 &agent,
                                 &format!("{base}/api/v1/lots"),
@@ -149,11 +165,11 @@ fn two_server_processes_on_one_postgres_make_one_unbroken_chain() {
             .collect()
     });
     let seqs: BTreeSet<u64> = seqs.into_iter().collect();
-    assert_eq!(seqs, (0..ISSUANCES as u64).collect::<BTreeSet<_>>());
-    drop((a, b));
+    assert_eq!(seqs, (0..issuances as u64).collect::<BTreeSet<_>>());
+    drop(servers);
 
     let audit = origine(&url, &keys).arg("audit").output().unwrap();
     let text = String::from_utf8_lossy(&audit.stdout);
     assert!(audit.status.success(), "{text}");
-    assert!(text.contains(&format!("{ISSUANCES} entries")), "{text}");
+    assert!(text.contains(&format!("{issuances} entries")), "{text}");
 }

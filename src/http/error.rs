@@ -45,6 +45,8 @@ pub enum AppError {
     NotFound(String),
     #[error("this endpoint does not accept that method")]
     MethodNotAllowed,
+    #[error("too many requests from this client; slow down")]
+    TooManyRequests,
     #[error("{detail}")]
     Conflict { field: &'static str, detail: String },
     #[error("request body is larger than {0} bytes")]
@@ -83,6 +85,7 @@ impl AppError {
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -99,6 +102,7 @@ impl AppError {
             Self::Forbidden(_) => "forbidden",
             Self::NotFound(_) => "not-found",
             Self::MethodNotAllowed => "method-not-allowed",
+            Self::TooManyRequests => "too-many-requests",
             Self::Conflict { .. } => "conflict",
             Self::TooLarge(_) => "too-large",
             Self::UnsupportedMediaType(_) => "unsupported-media-type",

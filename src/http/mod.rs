@@ -7,6 +7,7 @@ pub mod extract;
 mod certificates;
 mod institutes;
 mod labels;
+pub mod limits;
 mod log;
 mod lots;
 mod meta;
@@ -41,6 +42,8 @@ pub struct App {
     pub base_url: String,
     /// Verifier keys of the witnesses whose cosignatures are accepted.
     pub witnesses: Vec<String>,
+    /// Per-client request limits.
+    pub limiter: limits::RateLimiter,
 }
 
 /// Shared handle to [`App`], cheap to clone into each request.
@@ -119,7 +122,12 @@ pub fn router(state: AppState) -> Router {
         .route("/01/{*path}", axum::routing::get(labels::digital_link))
         .fallback(meta::not_found)
         .method_not_allowed_fallback(meta::method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), limits::rate_limit))
         .with_state(state)
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            std::time::Duration::from_secs(30),
+        ))
         .layer(DefaultBodyLimit::max(extract::MAX_BODY))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

@@ -65,6 +65,7 @@ pub fn config(database_url: &str, dir: &TempDir) -> Config {
         log_origin: None,
         checkpoint_seconds: 3,
         witnesses: Vec::new(),
+        rate_limit: 50,
     }
 }
 

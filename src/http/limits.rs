@@ -1,0 +1,109 @@
+//! Abuse limits: a per-client token bucket (429 problem with `Retry-After` when empty).
+//!
+//! Clients are told apart by their address as this server sees it; requests without one
+//! (in-process tests) are not limited. The map of buckets is pruned as it grows, so a
+//! flood of distinct addresses cannot exhaust memory.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::AppState;
+use super::error::AppError;
+
+/// Most clients tracked before idle buckets are dropped.
+const MAX_CLIENTS: usize = 100_000;
+
+#[derive(Debug, Clone, Copy)]
+struct Bucket {
+    tokens: f64,
+    at: Instant,
+}
+
+/// Token buckets per client address.
+#[derive(Debug)]
+pub struct RateLimiter {
+    /// Requests per second refilled; 0 turns limiting off.
+    rate: f64,
+    burst: f64,
+    buckets: Mutex<HashMap<IpAddr, Bucket>>,
+}
+
+impl RateLimiter {
+    /// `rate` requests per second per client, with bursts of four seconds' worth.
+    pub fn new(rate: u32) -> Self {
+        Self {
+            rate: f64::from(rate),
+            burst: f64::from(rate) * 4.0,
+            buckets: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Takes one token for `client`; false when its bucket is empty.
+    pub fn allow(&self, client: IpAddr) -> bool {
+        if self.rate <= 0.0 {
+            return true;
+        }
+        let now = Instant::now();
+        let Ok(mut buckets) = self.buckets.lock() else {
+            return true;
+        };
+        if buckets.len() >= MAX_CLIENTS {
+            let (rate, burst) = (self.rate, self.burst);
+            buckets.retain(|_, b| b.tokens + now.duration_since(b.at).as_secs_f64() * rate < burst);
+        }
+        let bucket = buckets.entry(client).or_insert(Bucket {
+            tokens: self.burst,
+            at: now,
+        });
+        bucket.tokens = (bucket.tokens + now.duration_since(bucket.at).as_secs_f64() * self.rate)
+            .min(self.burst);
+        bucket.at = now;
+        if bucket.tokens >= 1.0 {
+            bucket.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// Middleware: refuses a client that exceeds its rate with a 429 problem.
+pub async fn rate_limit(State(app): State<AppState>, request: Request, next: Next) -> Response {
+    let client = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    if let Some(ip) = client
+        && !app.limiter.allow(ip)
+    {
+        let mut response = AppError::TooManyRequests.into_response();
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        return response;
+    }
+    next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_client_gets_its_burst_then_is_refused_and_others_are_not() {
+        let limiter = RateLimiter::new(2);
+        let a: IpAddr = [10, 0, 0, 1].into();
+        let b: IpAddr = [10, 0, 0, 2].into();
+        assert_eq!((0..8).filter(|_| limiter.allow(a)).count(), 8);
+        assert!(!limiter.allow(a));
+        assert!(limiter.allow(b));
+        assert!(RateLimiter::new(0).allow(a), "0 turns limiting off");
+    }
+}
