@@ -81,28 +81,30 @@ pub async fn report(
     };
     let document = keys.document();
     let bundle = bundle_of(&entry);
-    let check = check_bundle(&bundle, &document);
+    let key = memo_key(&entry, &document);
+    let (check, chain, inclusion) = match remembered(&key) {
+        Some(m) => (m.check, m.chain, m.inclusion),
+        None => {
+            let check = check_bundle(&bundle, &document);
+            let chain = chain_holds(store, &entry, &bundle.certificate).await?;
+            let inclusion = inclusion_holds(store, &entry, &document).await?;
+            remember(
+                key,
+                Memo {
+                    check: check.clone(),
+                    chain,
+                    inclusion,
+                },
+            );
+            (check, chain, inclusion)
+        }
+    };
     let mut warnings = check.reasons.clone();
     let cert = &bundle.certificate;
 
-    // The chain: the body names its own position and the hash of the entry before it.
-    let expected_prev = if entry.seq == 0 {
-        Some(jcs::ZERO_HASH.to_owned())
-    } else {
-        let seq = u64::try_from(entry.seq - 1).unwrap_or_default();
-        store
-            .entries(seq, seq + 1)
-            .await?
-            .first()
-            .map(|p| jcs::sha256_hex(p.body.as_bytes()))
-    };
-    let chain = cert["seq"].as_i64() == Some(entry.seq)
-        && expected_prev.is_some()
-        && cert["prev"].as_str() == expected_prev.as_deref();
     if !chain {
         warnings.push(format!("chain link broken at log entry {}", entry.seq));
     }
-    let inclusion = inclusion_holds(store, &entry, &document).await?;
     if !inclusion {
         warnings.push(format!(
             "log entry {} is not in the signed Merkle tree",
@@ -170,6 +172,65 @@ pub async fn report(
     }))
 }
 
+/// The chain: the body names its own position and the hash of the entry before it.
+async fn chain_holds(store: &dyn Store, entry: &LogEntry, cert: &Value) -> Result<bool> {
+    let expected_prev = if entry.seq == 0 {
+        Some(jcs::ZERO_HASH.to_owned())
+    } else {
+        let seq = u64::try_from(entry.seq - 1).unwrap_or_default();
+        store
+            .entries(seq, seq + 1)
+            .await?
+            .first()
+            .map(|p| jcs::sha256_hex(p.body.as_bytes()))
+    };
+    Ok(cert["seq"].as_i64() == Some(entry.seq)
+        && expected_prev.is_some()
+        && cert["prev"].as_str() == expected_prev.as_deref())
+}
+
+/// What was found about an entry's own bytes, remembered per process: the entry's body,
+/// hash, signature and kid, and the keys document, are the key, so a changed byte or a
+/// withdrawn key is a different key and is checked afresh. Links to other entries (the
+/// chain, the tree) are checked the first time; `origine audit` re-checks everything.
+#[derive(Debug, Clone)]
+struct Memo {
+    check: crate::crypto::BundleCheck,
+    chain: bool,
+    inclusion: bool,
+}
+
+/// Entries remembered before the memory is cleared.
+const MEMO_CAPACITY: usize = 200_000;
+
+static MEMO: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<[u8; 32], Memo>>> =
+    std::sync::LazyLock::new(Default::default);
+
+fn memo_key(entry: &LogEntry, document: &crate::crypto::KeysDocument) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for part in [&entry.body, &entry.hash, &entry.signature, &entry.kid] {
+        h.update(part.as_bytes());
+        h.update([0]);
+    }
+    h.update(serde_json::to_vec(document).unwrap_or_default());
+    h.update(entry.seq.to_be_bytes());
+    h.finalize().into()
+}
+
+fn remembered(key: &[u8; 32]) -> Option<Memo> {
+    MEMO.lock().ok()?.get(key).cloned()
+}
+
+fn remember(key: [u8; 32], memo: Memo) {
+    if let Ok(mut m) = MEMO.lock() {
+        if m.len() >= MEMO_CAPACITY {
+            m.clear();
+        }
+        m.insert(key, memo);
+    }
+}
+
 /// The entry's leaf is in the log's Merkle tree: against the latest signed checkpoint when
 /// one covers it, else against the root of the tree as stored now.
 async fn inclusion_holds(
@@ -204,7 +265,24 @@ async fn signed_history(
     let mut out = Vec::new();
     for entry in store.status_entries(kind, subject).await? {
         let bundle = bundle_of(&entry);
-        if !check_bundle(&bundle, &document).is_valid() {
+        let key = memo_key(&entry, &document);
+        let valid = match remembered(&key) {
+            Some(m) => m.check.is_valid(),
+            None => {
+                let check = check_bundle(&bundle, &document);
+                let valid = check.is_valid();
+                remember(
+                    key,
+                    Memo {
+                        check,
+                        chain: true,
+                        inclusion: true,
+                    },
+                );
+                valid
+            }
+        };
+        if !valid {
             warnings.push(format!(
                 "status entry {} does not verify and is ignored",
                 entry.seq

@@ -298,9 +298,22 @@ pub(crate) struct TreeBatch {
 }
 
 impl TreeBatch {
+    /// Adds nodes already in the database that later leaves need as left siblings.
+    fn seed(&mut self, nodes: HashMap<NodeId, Hash>) {
+        self.made.extend(nodes);
+    }
+
     /// Left siblings leaf `n` needs that this batch has not made (to fetch from the database).
     fn missing(&self, n: u64) -> Vec<NodeId> {
         merkle::append_needs(n)
+            .into_iter()
+            .filter(|id| !self.made.contains_key(id))
+            .collect()
+    }
+
+    /// The roots of the tree of `size` leaves that this batch does not hold yet.
+    fn missing_frontier(&self, size: u64) -> Vec<NodeId> {
+        merkle::root_needs(size)
             .into_iter()
             .filter(|id| !self.made.contains_key(id))
             .collect()
@@ -333,3 +346,85 @@ fn to_hash(bytes: &[u8]) -> Result<Hash> {
         StoreError::Corrupt(format!("stored tree node is {} bytes, not 32", bytes.len()))
     })
 }
+
+/// A row of `log_entries` to insert, and the lot it certifies (for certificates).
+pub(crate) struct PlannedEntry<'a> {
+    pub entry: LogEntry,
+    pub lot: Option<&'a LotRecord>,
+}
+
+/// What one append transaction writes.
+pub(crate) struct Plan<'a> {
+    pub outcomes: Vec<Result<LogEntry, Rejection>>,
+    pub rows: Vec<PlannedEntry<'a>>,
+    pub size: i64,
+    pub last_hash: String,
+}
+
+/// Decides, signs and hashes a batch in log order, the same for every database: duplicate
+/// lot codes are rejected without using a `seq`; each accepted entry is sealed with the
+/// hash of the one before it and added to the tree.
+pub(crate) fn plan_append<'a>(
+    batch: &'a [NewEntry],
+    mut size: i64,
+    mut last_hash: String,
+    existing: &std::collections::HashSet<(String, String)>,
+    tree: &mut TreeBatch,
+    seal: &mut SealFn<'_>,
+) -> Result<Plan<'a>> {
+    let mut taken = std::collections::HashSet::new();
+    let mut outcomes = Vec::with_capacity(batch.len());
+    let mut rows = Vec::with_capacity(batch.len());
+    for (i, item) in batch.iter().enumerate() {
+        if let NewEntry::Certificate { lot } = item {
+            let key = (lot.producer_id.clone(), lot.lot_code.clone());
+            if existing.contains(&key) || !taken.insert(key) {
+                outcomes.push(Err(Rejection::DuplicateLotCode));
+                continue;
+            }
+        }
+        let seq = u64::try_from(size).unwrap_or_default();
+        let sealed = seal(i, seq, &last_hash).map_err(StoreError::Seal)?;
+        tree.push(
+            seq,
+            merkle::leaf_hash(sealed.body.as_bytes()),
+            HashMap::new(),
+        )?;
+        let (kind, subject, status, lot) = match item {
+            NewEntry::Certificate { lot } => (
+                "certificate",
+                lot.certificate_id.clone(),
+                None,
+                Some(&**lot),
+            ),
+            NewEntry::Status {
+                kind,
+                subject,
+                status,
+            } => (*kind, subject.clone(), Some(status.clone()), None),
+        };
+        let entry = LogEntry {
+            seq: size,
+            kind: kind.to_owned(),
+            subject,
+            status,
+            body: sealed.body,
+            hash: sealed.hash,
+            signature: sealed.signature,
+            kid: sealed.kid,
+        };
+        last_hash = entry.hash.clone();
+        size += 1;
+        outcomes.push(Ok(entry.clone()));
+        rows.push(PlannedEntry { entry, lot });
+    }
+    Ok(Plan {
+        outcomes,
+        rows,
+        size,
+        last_hash,
+    })
+}
+
+/// Rows per multi-row INSERT (well under both databases' parameter limits).
+pub(crate) const INSERT_CHUNK: usize = 400;

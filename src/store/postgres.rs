@@ -6,9 +6,12 @@ use async_trait::async_trait;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{PgPool, Row};
 
+use sqlx::{Postgres, QueryBuilder};
+
 use super::{
-    LogEntry, LotRecord, NewEntry, NewToken, Rejection, Result, ScanCounts, SealFn, SerialScans,
-    Store, StoreError, StoredCheckpoint, TokenRecord, TreeBatch, conflict, node_key, to_hash,
+    INSERT_CHUNK, LogEntry, LotRecord, NewEntry, NewToken, Rejection, Result, ScanCounts, SealFn,
+    SerialScans, Store, StoreError, StoredCheckpoint, TokenRecord, TreeBatch, conflict, node_key,
+    plan_append, to_hash,
 };
 use crate::domain::institute::Institute;
 use crate::domain::producer::{NewProducer, Producer};
@@ -220,115 +223,92 @@ impl Store for PgStore {
         // The row lock on the head is held to the commit, so no other connection or
         // process can append between reading the head and committing.
         let mut tx = self.pool.begin().await?;
-        let (mut size, mut last_hash, tree_size): (i64, String, i64) = sqlx::query_as(
+        let (size, last_hash, tree_size): (i64, String, i64) = sqlx::query_as(
             "SELECT size, last_hash, tree_size FROM log_head WHERE id = 1 FOR UPDATE",
         )
         .fetch_one(&mut *tx)
         .await?;
         let mut tree = TreeBatch::default();
         catch_up_tree(&mut tx, &mut tree, tree_size, size).await?;
-        let now = crate::time_fmt::now();
-        let mut taken: HashSet<(String, String)> = HashSet::new();
-        let mut out = Vec::with_capacity(batch.len());
-        for (i, item) in batch.iter().enumerate() {
-            if let NewEntry::Certificate { lot } = item {
-                let key = (lot.producer_id.clone(), lot.lot_code.clone());
-                let exists: Option<(i32,)> =
-                    sqlx::query_as("SELECT 1 FROM lots WHERE producer_id = $1 AND lot_code = $2")
-                        .bind(&lot.producer_id)
-                        .bind(&lot.lot_code)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                if exists.is_some() || !taken.insert(key) {
-                    out.push(Err(Rejection::DuplicateLotCode));
-                    continue;
-                }
-            }
-            let seq = u64::try_from(size).unwrap_or_default();
-            let sealed = seal(i, seq, &last_hash).map_err(StoreError::Seal)?;
-            let (kind, subject, status) = match item {
-                NewEntry::Certificate { lot } => ("certificate", lot.certificate_id.clone(), None),
-                NewEntry::Status {
-                    kind,
-                    subject,
-                    status,
-                } => (*kind, subject.clone(), Some(status.clone())),
-            };
-            sqlx::query(
-                "INSERT INTO log_entries (seq, kind, subject, status, body, hash, signature, kid, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            )
-            .bind(size)
-            .bind(kind)
-            .bind(&subject)
-            .bind(&status)
-            .bind(&sealed.body)
-            .bind(&sealed.hash)
-            .bind(&sealed.signature)
-            .bind(&sealed.kid)
-            .bind(&now)
-            .execute(&mut *tx)
-            .await?;
-            add_leaf(&mut tx, &mut tree, size, sealed.body.as_bytes()).await?;
-            if let NewEntry::Certificate { lot } = item {
-                sqlx::query(
-                    "INSERT INTO lots (id, producer_id, institute_code, lot_code, product_name, product_category, \
-                     gtin, quantity, unit, produced_from, produced_to, serialised, certificate_id, created_at, label_secret) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-                )
-                .bind(&lot.id)
-                .bind(&lot.producer_id)
-                .bind(&lot.institute)
-                .bind(&lot.lot_code)
-                .bind(&lot.product_name)
-                .bind(&lot.product_category)
-                .bind(&lot.gtin)
-                .bind(lot.quantity)
-                .bind(&lot.unit)
-                .bind(&lot.produced_from)
-                .bind(&lot.produced_to)
-                .bind(lot.serialised)
-                .bind(&lot.certificate_id)
-                .bind(&lot.created_at)
-                .bind(&lot.label_secret)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query("INSERT INTO certificates (id, seq, lot_id) VALUES ($1, $2, $3)")
-                    .bind(&lot.certificate_id)
-                    .bind(size)
-                    .bind(&lot.id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            out.push(Ok(LogEntry {
-                seq: size,
-                kind: kind.to_owned(),
-                subject,
-                status,
-                body: sealed.body,
-                hash: sealed.hash.clone(),
-                signature: sealed.signature,
-                kid: sealed.kid,
-            }));
-            size += 1;
-            last_hash = sealed.hash;
+        // The batch's leaves need, as left siblings, only the roots of the tree so far.
+        let frontier = tree.missing_frontier(u64::try_from(size).unwrap_or_default());
+        if !frontier.is_empty() {
+            let nodes = fetch_nodes(&mut tx, &frontier).await?;
+            tree.seed(nodes);
         }
-        for (id, hash) in &tree.new {
-            let (level, idx) = node_key(*id);
-            sqlx::query("INSERT INTO tree_nodes (level, idx, hash) VALUES ($1, $2, $3)")
-                .bind(level)
-                .bind(idx)
-                .bind(&hash[..])
-                .execute(&mut *tx)
-                .await?;
+        let existing = taken_lot_codes(&mut tx, &batch).await?;
+        let plan = plan_append(&batch, size, last_hash, &existing, &mut tree, seal)?;
+        let now = crate::time_fmt::now();
+        for chunk in plan.rows.chunks(INSERT_CHUNK) {
+            let mut q = QueryBuilder::<Postgres>::new(
+                "INSERT INTO log_entries (seq, kind, subject, status, body, hash, signature, kid, created_at) ",
+            );
+            q.push_values(chunk, |mut b, r| {
+                let e = &r.entry;
+                b.push_bind(e.seq)
+                    .push_bind(e.kind.clone())
+                    .push_bind(e.subject.clone())
+                    .push_bind(e.status.clone())
+                    .push_bind(e.body.clone())
+                    .push_bind(e.hash.clone())
+                    .push_bind(e.signature.clone())
+                    .push_bind(e.kid.clone())
+                    .push_bind(now.clone());
+            });
+            q.build().execute(&mut *tx).await?;
+        }
+        let certified: Vec<(i64, &LotRecord)> = plan
+            .rows
+            .iter()
+            .filter_map(|r| r.lot.map(|l| (r.entry.seq, l)))
+            .collect();
+        for chunk in certified.chunks(INSERT_CHUNK) {
+            let mut q = QueryBuilder::<Postgres>::new(
+                "INSERT INTO lots (id, producer_id, institute_code, lot_code, product_name, product_category, \
+                 gtin, quantity, unit, produced_from, produced_to, serialised, certificate_id, created_at, label_secret) ",
+            );
+            q.push_values(chunk, |mut b, (_, lot)| {
+                b.push_bind(lot.id.clone())
+                    .push_bind(lot.producer_id.clone())
+                    .push_bind(lot.institute.clone())
+                    .push_bind(lot.lot_code.clone())
+                    .push_bind(lot.product_name.clone())
+                    .push_bind(lot.product_category.clone())
+                    .push_bind(lot.gtin.clone())
+                    .push_bind(lot.quantity)
+                    .push_bind(lot.unit.clone())
+                    .push_bind(lot.produced_from.clone())
+                    .push_bind(lot.produced_to.clone())
+                    .push_bind(lot.serialised)
+                    .push_bind(lot.certificate_id.clone())
+                    .push_bind(lot.created_at.clone())
+                    .push_bind(lot.label_secret.clone());
+            });
+            q.build().execute(&mut *tx).await?;
+            let mut q =
+                QueryBuilder::<Postgres>::new("INSERT INTO certificates (id, seq, lot_id) ");
+            q.push_values(chunk, |mut b, (seq, lot)| {
+                b.push_bind(lot.certificate_id.clone())
+                    .push_bind(*seq)
+                    .push_bind(lot.id.clone());
+            });
+            q.build().execute(&mut *tx).await?;
+        }
+        for chunk in tree.new.chunks(INSERT_CHUNK) {
+            let mut q = QueryBuilder::<Postgres>::new("INSERT INTO tree_nodes (level, idx, hash) ");
+            q.push_values(chunk, |mut b, (id, hash)| {
+                let (level, idx) = node_key(*id);
+                b.push_bind(level).push_bind(idx).push_bind(hash.to_vec());
+            });
+            q.build().execute(&mut *tx).await?;
         }
         sqlx::query("UPDATE log_head SET size = $1, last_hash = $2, tree_size = $1 WHERE id = 1")
-            .bind(size)
-            .bind(&last_hash)
+            .bind(plan.size)
+            .bind(&plan.last_hash)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        Ok(out)
+        Ok(plan.outcomes)
     }
 
     async fn log_size(&self) -> Result<u64> {
@@ -674,4 +654,33 @@ async fn fetch_nodes(
             Ok((id, to_hash(&hash)?))
         })
         .collect()
+}
+
+/// The (producer, lot code) pairs of the batch's lots that are already registered.
+async fn taken_lot_codes(
+    conn: &mut sqlx::PgConnection,
+    batch: &[NewEntry],
+) -> Result<HashSet<(String, String)>> {
+    let wanted: Vec<(&str, &str)> = batch
+        .iter()
+        .filter_map(|e| match e {
+            NewEntry::Certificate { lot } => {
+                Some((lot.producer_id.as_str(), lot.lot_code.as_str()))
+            }
+            NewEntry::Status { .. } => None,
+        })
+        .collect();
+    let mut taken = HashSet::new();
+    for chunk in wanted.chunks(INSERT_CHUNK) {
+        let mut q = QueryBuilder::<Postgres>::new(
+            "SELECT producer_id, lot_code FROM lots WHERE (producer_id, lot_code) IN (",
+        );
+        q.push_values(chunk, |mut b, (p, c)| {
+            b.push_bind(p.to_string()).push_bind(c.to_string());
+        });
+        q.push(")");
+        let rows: Vec<(String, String)> = q.build_query_as().fetch_all(&mut *conn).await?;
+        taken.extend(rows);
+    }
+    Ok(taken)
 }
