@@ -44,6 +44,7 @@ pub async fn bundle(
 
 /// Unit label parameters.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UnitQuery {
     /// Serial number of the unit, for serialised lots.
     pub serial: Option<u64>,
@@ -84,6 +85,7 @@ pub async fn verify_one(
 #[serde(deny_unknown_fields)]
 pub struct BulkRequest {
     /// Up to 1000 certificate ids.
+    #[schema(min_items = 1, max_items = 1000)]
     pub ids: Vec<String>,
 }
 

@@ -27,6 +27,86 @@ pub struct Problem {
     pub errors: Vec<FieldError>,
 }
 
+/// Media type of every error response.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// Completes the OpenAPI description generated from the handlers' annotations with what
+/// they all share: problem documents are listed as `application/problem+json` (what
+/// [`AppError`] sends), and each operation lists the problems the shared extractors and
+/// middleware answer with: 401 ([`Caller`](super::extract::Caller)) where a token is
+/// required; 400, 413, 415 and 422 ([`ApiJson`](super::extract::ApiJson)) where a JSON body
+/// is read; 400 ([`ApiPath`](super::extract::ApiPath), [`ApiQuery`](super::extract::ApiQuery))
+/// where parameters are; 429 (rate limiting) everywhere.
+pub fn document_problems(openapi: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
+
+    let problem = |description: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    PROBLEM_JSON,
+                    Content::new(Some(Ref::from_schema_name("Problem"))),
+                )
+                .build(),
+        )
+    };
+    let is_problem = |content: &RefOr<Content>| {
+        matches!(content, RefOr::T(Content { schema: Some(RefOr::Ref(r)), .. })
+            if r.ref_location == "#/components/schemas/Problem")
+    };
+    for item in openapi.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for op in operations.into_iter().flatten() {
+            for response in op.responses.responses.values_mut() {
+                if let RefOr::T(response) = response {
+                    response.content = std::mem::take(&mut response.content)
+                        .into_iter()
+                        .map(|(media, content)| {
+                            if media == "application/json" && is_problem(&content) {
+                                (PROBLEM_JSON.to_owned(), content)
+                            } else {
+                                (media, content)
+                            }
+                        })
+                        .collect();
+                }
+            }
+            let mut shared = Vec::new();
+            if op.security.as_ref().is_some_and(|s| !s.is_empty()) {
+                shared.push(("401", "missing or unknown API token"));
+            }
+            if let Some(RefOr::T(body)) = &op.request_body {
+                shared.extend([
+                    ("400", "the body is not valid JSON"),
+                    ("413", "the body is too large"),
+                    ("422", "a field is missing, unknown, or of the wrong type"),
+                ]);
+                // An optional body is read whatever its Content-Type (`optional_json`).
+                if body.required == Some(utoipa::openapi::Required::True) {
+                    shared.push(("415", "the body is not sent as application/json"));
+                }
+            }
+            if op.parameters.as_ref().is_some_and(|p| !p.is_empty()) {
+                shared.push(("400", "a parameter cannot be decoded"));
+            }
+            shared.push(("429", "too many requests from this client"));
+            for (status, description) in shared {
+                op.responses
+                    .responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| problem(description));
+            }
+        }
+    }
+}
+
 /// Everything a handler can fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -148,10 +228,7 @@ impl IntoResponse for AppError {
         let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
         let mut response = (status, body).into_response();
         let headers = response.headers_mut();
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/problem+json"),
-        );
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
         if matches!(self, Self::Unauthorized) {
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }

@@ -14,7 +14,7 @@ use super::extract::{ApiPath, ApiQuery, Caller, Client};
 use crate::domain::digital_link::DigitalLink;
 use crate::labels::{self, Layout};
 use crate::service::labels::{MAX_LABELS, UnitScan, label_data};
-use crate::service::report::report;
+use crate::service::report::{Report, report};
 use crate::store::{LotRecord, SerialScans};
 
 /// The lot `id` if the caller may see it (its producer, admin, auditor).
@@ -43,12 +43,16 @@ async fn names(app: &AppState, lot: &LotRecord) -> Result<(String, String), AppE
 
 /// Which labels to print.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SheetQuery {
     /// `3x8` (default), `4x10`, `2x7` or `roll`.
+    #[param(pattern = "^(3x8|4x10|2x7|roll)$")]
     pub layout: Option<String>,
     /// First serial (default 1).
+    #[param(minimum = 1)]
     pub from: Option<u64>,
     /// Last serial (default the lot's quantity, at most 20,000 labels per request).
+    #[param(minimum = 1)]
     pub to: Option<u64>,
     /// Add the offline-checkable signed fragment to each unit's QR.
     #[serde(default)]
@@ -131,8 +135,10 @@ pub async fn sheet(
 
 /// One unit's label as PNG (300 dpi) or SVG: `{serial}.png` or `{serial}.svg`.
 #[utoipa::path(get, path = "/api/v1/lots/{id}/labels/{file}", tag = "labels",
-    params(("id" = String, Path), ("file" = String, Path, description = "`17.png` or `17.svg`")),
-    responses((status = 200, content_type = "image/png", body = Vec<u8>), (status = 400, body = Problem), (status = 404, body = Problem)),
+    params(("id" = String, Path),
+        ("file" = String, Path, description = "`17.png` or `17.svg`", pattern = r"^[0-9]+\.(png|svg)$")),
+    responses((status = 200, content((Vec<u8> = "image/png"), (String = "image/svg+xml"))),
+              (status = 400, body = Problem), (status = 404, body = Problem)),
     security(("token" = [])))]
 pub async fn single(
     State(app): State<AppState>,
@@ -144,7 +150,9 @@ pub async fn single(
         .ok_or_else(|| AppError::bad_field("file", "must be SERIAL.png or SERIAL.svg"))?;
     let serial: u64 = serial
         .parse()
-        .map_err(|_| AppError::bad_field("file", "the serial must be a number"))?;
+        .ok()
+        .filter(|_| serial.bytes().all(|b| b.is_ascii_digit()))
+        .ok_or_else(|| AppError::bad_field("file", "the serial must be a number"))?;
     let lot = readable_lot(&app, &caller, &id).await?;
     let quantity = u64::try_from(lot.quantity).unwrap_or_default();
     if serial == 0 || serial > quantity {
@@ -210,6 +218,7 @@ pub async fn scans(
 
 /// The unit label token a Digital Link carries.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LinkQuery {
     /// The unit label's token.
     pub t: Option<String>,
@@ -219,7 +228,9 @@ pub struct LinkQuery {
 /// page, or to the JSON report with `Accept: application/json` (public).
 #[utoipa::path(get, path = "/01/{path}", tag = "labels",
     params(("path" = String, Path, description = "`{gtin}/10/{lot}/21/{serial}`"), LinkQuery),
-    responses((status = 200, description = "verification page or report"), (status = 400, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, description = "verification page, or the report when asked for JSON",
+                  content((String = "text/html"), (Report = "application/json"))),
+              (status = 400, body = Problem), (status = 404, body = Problem)))]
 pub async fn digital_link(
     State(app): State<AppState>,
     uri: axum::http::Uri,

@@ -35,6 +35,7 @@ pub async fn checkpoint(State(app): State<AppState>) -> Result<Response, AppErro
 
 /// Inclusion proof query.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct InclusionQuery {
     /// Index of the entry.
     pub index: u64,
@@ -97,6 +98,7 @@ pub async fn inclusion(
 
 /// Consistency proof query.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ConsistencyQuery {
     /// Size of the older tree (at least 1).
     pub first: u64,
@@ -225,6 +227,14 @@ struct TilePath {
     width: u64,
 }
 
+impl TilePath {
+    /// The `[start, end)` range of hashes or entries the tile holds; `None` past `u64`.
+    fn span(&self) -> Option<(u64, u64)> {
+        let start = self.index.checked_mul(TILE_WIDTH)?;
+        Some((start, start.checked_add(self.width)?))
+    }
+}
+
 fn parse_tile_path(path: &str) -> Option<TilePath> {
     let (level_part, rest) = path.split_once('/')?;
     let level = if level_part == "entries" {
@@ -272,7 +282,8 @@ fn parse_tile_path(path: &str) -> Option<TilePath> {
 /// A tile of the C2SP tlog-tiles API: hash tiles `/tile/<L>/<N>[.p/<W>]` and entry
 /// bundles `/tile/entries/<N>[.p/<W>]` (public; full tiles are immutable).
 #[utoipa::path(get, path = "/tile/{path}", tag = "log",
-    params(("path" = String, Path, description = "`<L>/<N>[.p/<W>]` or `entries/<N>[.p/<W>]`, N in x-prefixed groups of three digits")),
+    params(("path" = String, Path, description = "`<L>/<N>[.p/<W>]` or `entries/<N>[.p/<W>]`, N in x-prefixed groups of three digits",
+        pattern = r"^(entries|[0-9]+)/(x[0-9]{3}/)*[0-9]{3}(\.p/[0-9]+)?$")),
     responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 400, body = Problem), (status = 404, body = Problem)))]
 pub async fn tile(
     State(app): State<AppState>,
@@ -281,11 +292,9 @@ pub async fn tile(
     let t = parse_tile_path(&path)
         .ok_or_else(|| AppError::bad_field("path", "not a tlog-tiles path"))?;
     let size = app.store.log_size().await?;
-    let start = t
-        .index
-        .checked_mul(TILE_WIDTH)
+    let (start, end) = t
+        .span()
         .ok_or_else(|| AppError::not_found("no such tile"))?;
-    let end = start + t.width;
     let body = match t.level {
         Some(level) => {
             // Level L tiles hold the nodes at tree level 8L; they exist once complete.
@@ -376,5 +385,20 @@ mod tests {
         ] {
             assert_eq!(parse_tile_path(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn tiles_past_u64_have_no_span() {
+        // The last full tile that fits: index * 256 + 256 would be 2^64.
+        let last = parse_tile_path("0/x072/x057/x594/x037/x927/935").unwrap();
+        assert_eq!(last.span(), None);
+        let partial = parse_tile_path("0/x072/x057/x594/x037/x927/935.p/255").unwrap();
+        assert_eq!(partial.span(), Some((u64::MAX - 255, u64::MAX)));
+        assert_eq!(
+            parse_tile_path("entries/x018/x446/x744/x073/x709/x551/615")
+                .unwrap()
+                .span(),
+            None
+        );
     }
 }

@@ -31,6 +31,7 @@ pub async fn keys(State(app): State<AppState>) -> impl IntoResponse {
 
 /// Range of log entries.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct EntriesQuery {
     /// First index, inclusive.
     pub start: u64,

@@ -83,7 +83,7 @@ impl utoipa::Modify for BearerAuth {
 
 /// The whole service: API, pages and the OpenAPI description generated from the handlers.
 pub fn router(state: AppState) -> Router {
-    let (api, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (api, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(institutes::create, institutes::list))
         .routes(routes!(producers::create, producers::list))
         .routes(routes!(producers::get_one))
@@ -110,6 +110,7 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(meta::healthz))
         .routes(routes!(pages::certificate))
         .split_for_parts();
+    error::document_problems(&mut openapi);
     let openapi = Arc::new(openapi);
     Router::new()
         .merge(api)

@@ -114,8 +114,8 @@ pub async fn create_token(
         .producer(&id)
         .await?
         .ok_or_else(|| AppError::not_found(format!("no producer with id {id:?}")))?;
-    // The body is optional: an empty one means "no label".
-    let label = super::extract::optional_json::<TokenRequest>(body)?.label;
+    // The body is optional: an empty one, or `null`, means "no label".
+    let label = super::extract::optional_json::<Option<TokenRequest>>(body)?.and_then(|r| r.label);
     if let Some(l) = &label {
         let mut c = crate::domain::validation::Checker::default();
         c.text("label", l, 0, 100, false);
