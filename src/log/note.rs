@@ -191,9 +191,7 @@ impl Checkpoint {
         }
         let size = parse_decimal(lines[1])
             .ok_or_else(|| NoteError::InvalidTreeSize(lines[1].to_owned()))?;
-        let root = BASE64
-            .decode(lines[2].as_bytes())
-            .ok()
+        let root = decode_base64(lines[2])
             .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
             .ok_or_else(|| NoteError::InvalidRootHash(lines[2].to_owned()))?;
         Ok(Self {
@@ -443,9 +441,8 @@ pub fn parse_vkey(vkey: &str) -> Result<(String, u8, [u8; 32]), NoteError> {
     let found = parse_hex_id(hex).ok_or(NoteError::MalformedVkey(
         "key ID is not 8 hexadecimal digits",
     ))?;
-    let material = BASE64
-        .decode(b64.as_bytes())
-        .map_err(|_| NoteError::MalformedVkey("key is not valid standard base64"))?;
+    let material =
+        decode_base64(b64).ok_or(NoteError::MalformedVkey("key is not valid standard base64"))?;
     let (&alg, public_key) = material
         .split_first()
         .ok_or(NoteError::MalformedVkey("key is empty"))?;
@@ -479,9 +476,8 @@ pub fn parse_skey(skey: &str) -> Result<(String, SigningKey), NoteError> {
     let found = parse_hex_id(hex).ok_or(NoteError::MalformedSkey(
         "key ID is not 8 hexadecimal digits",
     ))?;
-    let material = BASE64
-        .decode(b64.as_bytes())
-        .map_err(|_| NoteError::MalformedSkey("key is not valid standard base64"))?;
+    let material =
+        decode_base64(b64).ok_or(NoteError::MalformedSkey("key is not valid standard base64"))?;
     let (&alg, seed) = material
         .split_first()
         .ok_or(NoteError::MalformedSkey("key is empty"))?;
@@ -506,9 +502,7 @@ fn parse_signature_line(line: &str, n: usize) -> Result<NoteSignature, NoteError
     if b64.is_empty() {
         return Err(NoteError::MalformedSignatureLine(n));
     }
-    let bytes = BASE64
-        .decode(b64.as_bytes())
-        .map_err(|_| NoteError::InvalidBase64(n))?;
+    let bytes = decode_base64(b64).ok_or(NoteError::InvalidBase64(n))?;
     if bytes.len() < 5 {
         return Err(NoteError::SignatureTooShort(n));
     }
@@ -552,6 +546,15 @@ fn check_key_id(expected: [u8; 4], found: [u8; 4]) -> Result<(), NoteError> {
             found: HEXLOWER.encode(&found),
         })
     }
+}
+
+/// Standard padded base64, in its one canonical form. `BASE64.decode` alone also accepts
+/// concatenated padded blocks (`AA==AA==`), a second spelling of the same bytes.
+fn decode_base64(s: &str) -> Option<Vec<u8>> {
+    BASE64
+        .decode(s.as_bytes())
+        .ok()
+        .filter(|bytes| BASE64.encode(bytes) == s)
 }
 
 fn parse_hex_id(hex: &str) -> Option<[u8; 4]> {
@@ -1071,6 +1074,36 @@ mod tests {
         assert_eq!(
             cosign("not\na checkpoint\nroot\n", "w", &witness, 1).unwrap_err(),
             NoteError::InvalidTreeSize("a checkpoint".to_owned())
+        );
+    }
+
+    #[test]
+    fn concatenated_padded_base64_is_refused() {
+        // Two padded blocks (`Bw==` + ...) decode to the right bytes but are not their one
+        // standard encoding: `BASE64.decode` alone accepts them.
+        let split = |bytes: &[u8]| {
+            format!(
+                "{}{}",
+                BASE64.encode(&bytes[..1]),
+                BASE64.encode(&bytes[1..])
+            )
+        };
+        let root = split(&[7; 32]);
+        assert_eq!(BASE64.decode(root.as_bytes()).unwrap(), [7; 32]);
+        assert_eq!(
+            Checkpoint::parse(&format!("o\n1\n{root}\n")),
+            Err(NoteError::InvalidRootHash(root.clone()))
+        );
+        let sig = sign("t\n", "me", &key(1)).unwrap();
+        let bytes = [sig.key_id.as_slice(), &sig.payload].concat();
+        let note = format!("t\n\n\u{2014} me {}\n", split(&bytes));
+        assert_eq!(Note::parse(&note), Err(NoteError::InvalidBase64(1)));
+        let public = key(1).verifying_key().to_bytes();
+        let material = [&[ALG_ED25519][..], &public].concat();
+        let id = HEXLOWER.encode(&ed25519_key_id("me", &public));
+        assert_eq!(
+            parse_vkey(&format!("me+{id}+{}", split(&material))),
+            Err(NoteError::MalformedVkey("key is not valid standard base64"))
         );
     }
 
