@@ -9,9 +9,7 @@ use crate::domain::producer::{NewProducer, ProducerRequest};
 use crate::domain::status::{StatusChange, StatusRequest, Subject};
 use crate::domain::{ids, vat};
 use crate::http::AppState;
-use crate::service::issuer::Draft;
 use crate::service::register::register_lot;
-use crate::store::NewEntry;
 
 const INSTITUTES: &[(&str, &str, &str, &str, &str)] = &[
     (
@@ -167,15 +165,6 @@ pub async fn load(app: &AppState) -> anyhow::Result<bool> {
             reason: "Verifica in corso sulle ore di lavoro dichiarate".into(),
         },
     )?;
-    app.issuer
-        .issue(
-            NewEntry::Status {
-                kind: "certificate_status",
-                subject: certificates[3].clone(),
-                status: "suspended".into(),
-            },
-            Draft::Status(change),
-        )
-        .await?;
+    app.issuer.change_status(change).await?;
     Ok(true)
 }

@@ -13,9 +13,7 @@ use super::extract::{ApiJson, ApiPath, ApiQuery, Caller};
 use crate::crypto::Bundle;
 use crate::domain::ValidationErrors;
 use crate::domain::status::{StatusChange, StatusRequest, Subject};
-use crate::service::issuer::Draft;
 use crate::service::report::{Report, bundle_of, report};
-use crate::store::NewEntry;
 
 /// Most ids in one bulk verification.
 const MAX_BULK: usize = 1000;
@@ -153,12 +151,7 @@ pub async fn set_status(
         .await?
         .ok_or_else(|| unknown(&id))?;
     let change = StatusChange::parse(Subject::Certificate, &id, req)?;
-    let entry = NewEntry::Status {
-        kind: "certificate_status",
-        subject: id,
-        status: change.status.clone(),
-    };
-    let logged = app.issuer.issue(entry, Draft::Status(change)).await?;
+    let logged = app.issuer.change_status(change).await?;
     Ok((StatusCode::CREATED, Json(bundle_of(&logged))))
 }
 

@@ -14,10 +14,9 @@ use crate::domain::ValidationErrors;
 use crate::domain::ids;
 use crate::domain::producer::{NewProducer, Producer, ProducerRequest};
 use crate::domain::status::{StatusChange, StatusRequest, Subject};
-use crate::service::issuer::Draft;
 use crate::service::report::bundle_of;
 use crate::service::tokens;
-use crate::store::{NewEntry, TokenRecord};
+use crate::store::TokenRecord;
 
 /// Accredit a producer (admin).
 #[utoipa::path(post, path = "/api/v1/producers", tag = "register",
@@ -170,11 +169,6 @@ pub async fn set_status(
         .await?
         .ok_or_else(|| AppError::not_found(format!("no producer with id {id:?}")))?;
     let change = StatusChange::parse(Subject::Producer, &id, req)?;
-    let entry = NewEntry::Status {
-        kind: "producer_status",
-        subject: id,
-        status: change.status.clone(),
-    };
-    let logged = app.issuer.issue(entry, Draft::Status(change)).await?;
+    let logged = app.issuer.change_status(change).await?;
     Ok((StatusCode::CREATED, Json(bundle_of(&logged))))
 }

@@ -13,7 +13,7 @@ use tokio::sync::{mpsc, oneshot};
 use crate::crypto::{KeyHandle, Keyring, jcs};
 use crate::domain::certificate::{CertificateDraft, IssuerRef};
 use crate::domain::key_event::KeyEvent;
-use crate::domain::status::StatusChange;
+use crate::domain::status::{StatusChange, Subject};
 use crate::store::{LogEntry, NewEntry, Rejection, Sealed, Store};
 
 /// Most requests committed in one transaction.
@@ -56,6 +56,23 @@ impl Issuer {
         let (jobs, rx) = mpsc::channel(4 * MAX_BATCH);
         tokio::spawn(run(rx, store, keys));
         Self { jobs }
+    }
+
+    /// Logs a status change of a certificate or producer; returns it once committed.
+    ///
+    /// # Errors
+    /// The store failed.
+    pub async fn change_status(&self, change: StatusChange) -> Result<LogEntry, IssueError> {
+        let kind = match change.subject {
+            Subject::Certificate => "certificate_status",
+            Subject::Producer => "producer_status",
+        };
+        let entry = NewEntry::Status {
+            kind,
+            subject: change.id.clone(),
+            status: change.status.clone(),
+        };
+        self.issue(entry, Draft::Status(change)).await
     }
 
     /// Signs, chains and stores one entry; returns it once committed.
