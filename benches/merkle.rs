@@ -2,15 +2,20 @@
 //! verification hashes O(log n) times, so going from 10^4 to 10^6 leaves should cost
 //! well under twice as much (log2 grows from ~13.3 to ~19.9).
 //!
+//! The `*_from_fetched_nodes` cases time what the service does after its one database
+//! query (plan the needed nodes, build the proof from them); the plain cases read an
+//! in-memory tree, whose 10^6-leaf size (64 MB) falls out of the CPU cache.
+//!
 //! Run with `cargo bench --bench merkle`.
 
+use std::collections::HashMap;
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use origine::log::merkle::{
-    Hash, MemoryTree, consistency_needs, consistency_proof, inclusion_needs, inclusion_proof, root,
-    verify_consistency, verify_inclusion,
+    Hash, MemoryTree, NodeId, NodeSource, consistency_needs, consistency_proof, inclusion_needs,
+    inclusion_proof, root, verify_consistency, verify_inclusion,
 };
 
 const SIZES: [u64; 3] = [10_000, 100_000, 1_000_000];
@@ -105,6 +110,37 @@ fn merkle(c: &mut Criterion) {
             },
         );
 
+        // (a') inclusion proof generation as the service runs it: the stored nodes the proof
+        // needs (`inclusion_needs`) arrive from one database query, then the proof is built
+        // from them. Timed: the needs computation and the build; the fetch is the database's.
+        let mut rng = Rng::new(size ^ 0xa);
+        let fetched: Vec<(u64, HashMap<NodeId, Hash>)> = (0..CASES)
+            .map(|_| {
+                let index = rng.below(size);
+                let needs = inclusion_needs(index, size).expect("index < size");
+                let nodes = needs
+                    .iter()
+                    .map(|id| (*id, tree.node(*id).expect("stored")))
+                    .collect();
+                (index, nodes)
+            })
+            .collect();
+        group.bench_with_input(
+            BenchmarkId::new("inclusion_proof_from_fetched_nodes", size),
+            &size,
+            |b, &size| {
+                let mut k = 0;
+                b.iter(|| {
+                    let (index, nodes) = &fetched[k % CASES];
+                    k += 1;
+                    let needs = inclusion_needs(black_box(*index), size).expect("index < size");
+                    black_box(needs.len());
+                    inclusion_proof(black_box(*index), black_box(size), nodes)
+                        .expect("fetched nodes")
+                });
+            },
+        );
+
         // (b) inclusion verification, cycling through pre-computed proofs.
         let mut rng = Rng::new(size ^ 0xb);
         let cases: Vec<(u64, Vec<Hash>)> = (0..CASES)
@@ -143,6 +179,35 @@ fn merkle(c: &mut Criterion) {
                     let first = 1 + rng.below(size - 1);
                     consistency_proof(black_box(first), black_box(size), &tree)
                         .expect("stored nodes")
+                });
+            },
+        );
+
+        // (c') consistency proof generation from the fetched nodes, as the service runs it.
+        let mut rng = Rng::new(size ^ 0xe);
+        let fetched: Vec<(u64, HashMap<NodeId, Hash>)> = (0..CASES)
+            .map(|_| {
+                let first = 1 + rng.below(size - 1);
+                let needs = consistency_needs(first, size).expect("1 <= first <= size");
+                let nodes = needs
+                    .iter()
+                    .map(|id| (*id, tree.node(*id).expect("stored")))
+                    .collect();
+                (first, nodes)
+            })
+            .collect();
+        group.bench_with_input(
+            BenchmarkId::new("consistency_proof_from_fetched_nodes", size),
+            &size,
+            |b, &size| {
+                let mut k = 0;
+                b.iter(|| {
+                    let (first, nodes) = &fetched[k % CASES];
+                    k += 1;
+                    let needs = consistency_needs(black_box(*first), size).expect("valid sizes");
+                    black_box(needs.len());
+                    consistency_proof(black_box(*first), black_box(size), nodes)
+                        .expect("fetched nodes")
                 });
             },
         );
