@@ -56,6 +56,7 @@ conformance!(
     a_duplicate_lot_code_is_rejected_without_using_a_seq,
     producer_status_is_the_latest_status_entry,
     lots_are_listed_per_producer,
+    the_status_feed_is_newest_first_and_scoped_by_producer,
 );
 
 fn institute(code: &str) -> Institute {
@@ -335,4 +336,45 @@ async fn lots_are_listed_per_producer(store: &dyn Store) {
         (lot.lot_code.as_str(), lot.quantity, lot.serialised),
         ("B", 10, false)
     );
+}
+
+async fn the_status_feed_is_newest_first_and_scoped_by_producer(store: &dyn Store) {
+    with_producer(store).await;
+    store
+        .append(vec![lot_entry("p1", "A"), lot_entry("p2", "A")], &mut seal)
+        .await
+        .unwrap();
+    let status = |kind: &'static str, subject: &str| NewEntry::Status {
+        kind,
+        subject: subject.into(),
+        status: "suspended".into(),
+    };
+    store
+        .append(
+            vec![
+                status("certificate_status", "cert-p1-A"),
+                status("producer_status", "p2"),
+                status("certificate_status", "cert-p2-A"),
+            ],
+            &mut seal,
+        )
+        .await
+        .unwrap();
+    let all: Vec<i64> = store
+        .status_feed(None, 10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.seq)
+        .collect();
+    assert_eq!(all, [4, 3, 2]);
+    let p2: Vec<i64> = store
+        .status_feed(Some("p2"), 10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.seq)
+        .collect();
+    assert_eq!(p2, [4, 3]);
+    assert_eq!(store.status_feed(None, 1).await.unwrap().len(), 1);
 }

@@ -13,6 +13,7 @@ mod lots;
 mod meta;
 mod pages;
 mod producers;
+mod register;
 
 use std::ops::Deref;
 use std::sync::Arc;
@@ -119,6 +120,10 @@ pub fn router(state: AppState) -> Router {
         // A handler that does nothing: liveness probes and the load baseline.
         .route("/livez", axum::routing::get(|| async { "ok" }))
         .route("/c", axum::routing::get(pages::lookup))
+        .route("/producers", axum::routing::get(register::producers))
+        .route("/producers/{id}", axum::routing::get(register::producer))
+        .route("/feed.atom", axum::routing::get(register::feed))
+        .route("/producers/{id}/feed.atom", axum::routing::get(register::producer_feed))
         .route("/tile/{*path}", axum::routing::get(log::tile))
         .route("/01/{*path}", axum::routing::get(labels::digital_link))
         .fallback(meta::not_found)

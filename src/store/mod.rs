@@ -263,6 +263,10 @@ pub trait Store: Send + Sync + 'static {
     /// Per-serial scan counts of a certificate's lot, most scanned first.
     async fn lot_scans(&self, certificate_id: &str) -> Result<Vec<SerialScans>>;
 
+    /// The latest status entries (certificates and producers), newest first; with a
+    /// producer, only those about it and its certificates.
+    async fn status_feed(&self, producer_id: Option<&str>, limit: u32) -> Result<Vec<LogEntry>>;
+
     /// Lots of one producer, or all lots, newest first.
     async fn lots(&self, producer_id: Option<&str>) -> Result<Vec<LotRecord>>;
     async fn lot(&self, id: &str) -> Result<Option<LotRecord>>;

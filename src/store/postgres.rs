@@ -563,6 +563,20 @@ impl Store for PgStore {
         .await?)
     }
 
+    async fn status_feed(&self, producer_id: Option<&str>, limit: u32) -> Result<Vec<LogEntry>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {ENTRY_COLUMNS} FROM log_entries \
+             WHERE kind IN ('certificate_status', 'producer_status') \
+               AND ($1::text IS NULL OR subject = $1 \
+                    OR subject IN (SELECT certificate_id FROM lots WHERE producer_id = $1)) \
+             ORDER BY seq DESC LIMIT $2"
+        )))
+        .bind(producer_id)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     async fn lots(&self, producer_id: Option<&str>) -> Result<Vec<LotRecord>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {LOT_COLUMNS} FROM lots WHERE ($1::text IS NULL OR producer_id = $1) ORDER BY created_at DESC, id"

@@ -1,0 +1,202 @@
+//! The public register of producers (pages) and the Atom feeds of status changes that
+//! buyers follow to learn of suspensions and revocations.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+
+use super::AppState;
+use super::error::AppError;
+use super::extract::ApiPath;
+use crate::domain::producer::Producer;
+use crate::store::{LogEntry, LotRecord};
+
+/// Entries in a feed.
+const FEED_LENGTH: u32 = 50;
+
+fn status_it(status: &str) -> &'static str {
+    match status {
+        "accredited" => "accreditato",
+        "valid" => "valido",
+        "suspended" => "sospeso",
+        "revoked" => "revocato",
+        _ => "altro",
+    }
+}
+
+struct ProducerRow {
+    id: String,
+    name: String,
+    status: String,
+    status_it: &'static str,
+    institutes: String,
+}
+
+#[derive(Template)]
+#[template(path = "producers.html")]
+struct ProducersPage {
+    producers: Vec<ProducerRow>,
+}
+
+#[derive(Template)]
+#[template(path = "producer.html")]
+struct ProducerPage {
+    id: String,
+    name: String,
+    legal_form: String,
+    vat_number: String,
+    institutes: String,
+    website: Option<String>,
+    status: String,
+    status_it: &'static str,
+    verdict_class: &'static str,
+    lots: Vec<LotRecord>,
+}
+
+fn html<T: Template>(page: &T) -> Result<Response, AppError> {
+    let body = page
+        .render()
+        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    Ok((StatusCode::OK, Html(body)).into_response())
+}
+
+/// `/producers`: the register of producers with their status.
+pub async fn producers(State(app): State<AppState>) -> Result<Response, AppError> {
+    let producers = app
+        .store
+        .producers()
+        .await?
+        .into_iter()
+        .map(|p: Producer| ProducerRow {
+            status_it: status_it(&p.status),
+            institutes: p.institutes.join(", "),
+            id: p.id,
+            name: p.name,
+            status: p.status,
+        })
+        .collect();
+    html(&ProducersPage { producers })
+}
+
+/// `/producers/{id}`: one producer, its institutes and certified lots.
+pub async fn producer(
+    State(app): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Response, AppError> {
+    let p = app
+        .store
+        .producer(&id)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("no producer with id {id:?}")))?;
+    let mut names = Vec::new();
+    for code in &p.institutes {
+        names.push(
+            app.store
+                .institute(code)
+                .await?
+                .map_or_else(|| code.clone(), |i| format!("{} ({})", i.name, i.region)),
+        );
+    }
+    html(&ProducerPage {
+        lots: app.store.lots(Some(&p.id)).await?,
+        status_it: status_it(&p.status),
+        verdict_class: match p.status.as_str() {
+            "accredited" => "valid",
+            "suspended" => "suspended",
+            _ => "revoked",
+        },
+        institutes: names.join(", "),
+        legal_form: p.legal_form.replace('_', " "),
+        id: p.id,
+        name: p.name,
+        vat_number: p.vat_number,
+        website: p.website,
+        status: p.status,
+    })
+}
+
+/// Escapes text for XML content and attributes.
+fn xml(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
+}
+
+/// An Atom feed (RFC 4287) of status entries.
+fn atom(base: &str, self_path: &str, title: &str, entries: &[LogEntry]) -> Response {
+    let updated = entries
+        .first()
+        .and_then(|e| serde_json::from_str::<serde_json::Value>(&e.body).ok())
+        .and_then(|b| b["effective_at"].as_str().map(str::to_owned))
+        .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_owned());
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n\
+         <id>{base}{self_path}</id>\n<title>{}</title>\n<updated>{}</updated>\n\
+         <link rel=\"self\" href=\"{base}{self_path}\"/>\n<author><name>Origine</name></author>\n",
+        xml(title),
+        xml(&updated)
+    );
+    for e in entries {
+        let body: serde_json::Value = serde_json::from_str(&e.body).unwrap_or_default();
+        let (what, link) = if e.kind == "producer_status" {
+            ("Produttore", format!("{base}/producers/{}", e.subject))
+        } else {
+            ("Certificato", format!("{base}/c/{}", e.subject))
+        };
+        let status = body["status"].as_str().unwrap_or_default();
+        let at = body["effective_at"].as_str().unwrap_or_default();
+        out.push_str(&format!(
+            "<entry>\n<id>{base}/api/v1/log/entries?start={seq}&amp;end={next}</id>\n\
+             <title>{} {}: {} ({})</title>\n<updated>{}</updated>\n<link href=\"{}\"/>\n\
+             <content type=\"text\">{}</content>\n</entry>\n",
+            what,
+            xml(&e.subject),
+            status_it(status),
+            xml(status),
+            xml(at),
+            xml(&link),
+            xml(body["reason"].as_str().unwrap_or_default()),
+            seq = e.seq,
+            next = e.seq + 1,
+        ));
+    }
+    out.push_str("</feed>\n");
+    (
+        [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
+        out,
+    )
+        .into_response()
+}
+
+/// `/feed.atom`: status changes in the whole register.
+pub async fn feed(State(app): State<AppState>) -> Result<Response, AppError> {
+    let entries = app.store.status_feed(None, FEED_LENGTH).await?;
+    Ok(atom(
+        &app.base_url,
+        "/feed.atom",
+        "Origine — variazioni di stato",
+        &entries,
+    ))
+}
+
+/// `/producers/{id}/feed.atom`: status changes of one producer and its certificates.
+pub async fn producer_feed(
+    State(app): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Response, AppError> {
+    let p = app
+        .store
+        .producer(&id)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("no producer with id {id:?}")))?;
+    let entries = app.store.status_feed(Some(&p.id), FEED_LENGTH).await?;
+    Ok(atom(
+        &app.base_url,
+        &format!("/producers/{}/feed.atom", p.id),
+        &format!("Origine — {}", p.name),
+        &entries,
+    ))
+}
