@@ -4,6 +4,7 @@
 pub mod error;
 pub mod extract;
 
+mod bulk_page;
 mod certificates;
 mod institutes;
 mod labels;
@@ -120,6 +121,7 @@ pub fn router(state: AppState) -> Router {
         // A handler that does nothing: liveness probes and the load baseline.
         .route("/livez", axum::routing::get(|| async { "ok" }))
         .route("/c", axum::routing::get(pages::lookup))
+        .route("/verify", axum::routing::get(bulk_page::form).post(bulk_page::submit))
         .route("/producers", axum::routing::get(register::producers))
         .route("/producers/{id}", axum::routing::get(register::producer))
         .route("/feed.atom", axum::routing::get(register::feed))

@@ -1,0 +1,205 @@
+//! `/verify`: a retailer types, pastes or uploads the codes of a delivery and gets every
+//! certificate's status as a table, or as CSV.
+
+use askama::Template;
+use axum::extract::{Multipart, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+
+use super::AppState;
+use super::error::AppError;
+use crate::service::report::report;
+
+/// Most codes checked in one go (as the bulk API).
+const MAX_CODES: usize = 1000;
+/// Largest upload accepted.
+const MAX_UPLOAD: usize = 256 * 1024;
+
+struct Row {
+    id: String,
+    status: String,
+    product: String,
+    producer: String,
+}
+
+#[derive(Template)]
+#[template(path = "verify.html")]
+struct VerifyPage {
+    codes: String,
+    rows: Vec<Row>,
+    valid: usize,
+    error: Option<String>,
+}
+
+fn page(p: &VerifyPage, status: StatusCode) -> Result<Response, AppError> {
+    let body = p
+        .render()
+        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    Ok((status, Html(body)).into_response())
+}
+
+/// The empty form.
+pub async fn form() -> Result<Response, AppError> {
+    page(
+        &VerifyPage {
+            codes: String::new(),
+            rows: Vec::new(),
+            valid: 0,
+            error: None,
+        },
+        StatusCode::OK,
+    )
+}
+
+/// Codes from pasted text or a CSV: the first field of each line (or the last segment of a
+/// pasted `/c/{id}` link), lower-cased, without blanks, quotes or a header line; each code
+/// once, in order.
+pub fn codes_from(text: &str) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    text.lines()
+        .filter_map(|line| {
+            let field = line
+                .split([',', ';', '\t'])
+                .next()?
+                .trim()
+                .trim_matches('"')
+                .trim();
+            let code = field.rsplit('/').next()?.to_ascii_lowercase();
+            let header = matches!(
+                code.as_str(),
+                "id" | "code" | "codice" | "certificate" | "certificato"
+            );
+            let ok = !header
+                && !code.is_empty()
+                && code.len() <= 24
+                && code.bytes().all(|b| b.is_ascii_alphanumeric());
+            (ok && seen.insert(code.clone())).then_some(code)
+        })
+        .collect()
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+/// Checks the submitted codes.
+pub async fn submit(
+    State(app): State<AppState>,
+    mut form: Multipart,
+) -> Result<Response, AppError> {
+    let mut text = String::new();
+    let mut as_csv = false;
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|e| AppError::bad_field("form", e.body_text()))?
+    {
+        let name = field.name().unwrap_or_default().to_owned();
+        let bytes = field
+            .bytes()
+            .await
+            .map_err(|e| AppError::bad_field(name.clone(), e.body_text()))?;
+        if bytes.len() > MAX_UPLOAD {
+            return Err(AppError::TooLarge(MAX_UPLOAD));
+        }
+        match name.as_str() {
+            "codes" | "file" => {
+                let part = std::str::from_utf8(&bytes)
+                    .map_err(|_| AppError::bad_field(name, "must be UTF-8 text"))?;
+                text.push_str(part);
+                text.push('\n');
+            }
+            "csv" => as_csv = true,
+            _ => {}
+        }
+    }
+    let codes = codes_from(&text);
+    let shown = text.trim().chars().take(20_000).collect::<String>();
+    if codes.is_empty() || codes.len() > MAX_CODES {
+        let error = format!(
+            "Servono da 1 a {MAX_CODES} codici validi. / Give 1 to {MAX_CODES} valid codes."
+        );
+        return page(
+            &VerifyPage {
+                codes: shown,
+                rows: Vec::new(),
+                valid: 0,
+                error: Some(error),
+            },
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    }
+    let keys = app.keys.current();
+    let mut rows = Vec::with_capacity(codes.len());
+    for id in codes {
+        let r = report(&*app.store, &keys, &id, None).await?;
+        rows.push(match r {
+            Some(r) => Row {
+                status: r.status.clone(),
+                product: r.certificate["product"]["name"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                producer: r.certificate["producer"]["name"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                id,
+            },
+            None => Row {
+                id,
+                status: "not_found".into(),
+                product: String::new(),
+                producer: String::new(),
+            },
+        });
+    }
+    let valid = rows.iter().filter(|r| r.status == "valid").count();
+    if as_csv {
+        let mut out = String::from("id,status,product,producer\r\n");
+        for r in &rows {
+            out.push_str(&format!(
+                "{},{},{},{}\r\n",
+                csv_field(&r.id),
+                csv_field(&r.status),
+                csv_field(&r.product),
+                csv_field(&r.producer)
+            ));
+        }
+        return Ok((
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"origine-verifica.csv\"",
+                ),
+            ],
+            out,
+        )
+            .into_response());
+    }
+    page(
+        &VerifyPage {
+            codes: shown,
+            rows,
+            valid,
+            error: None,
+        },
+        StatusCode::OK,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::codes_from;
+
+    #[test]
+    fn codes_come_from_lines_csv_first_columns_and_urls() {
+        let text = "id,product\n\"ABCDEF\",x\nhttps://origine.example/c/ghijkl\nabcdef\n  \n<script>\nmnopqr;y\n";
+        assert_eq!(codes_from(text), ["abcdef", "ghijkl", "mnopqr"]);
+    }
+}
