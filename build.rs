@@ -4,7 +4,13 @@
 use std::process::Command;
 
 fn main() {
-    for cfg in ["origine_pg", "origine_zbar", "origine_rsvg", "origine_py"] {
+    for cfg in [
+        "origine_pg",
+        "origine_zbar",
+        "origine_rsvg",
+        "origine_py",
+        "origine_chromium",
+    ] {
         println!("cargo::rustc-check-cfg=cfg({cfg})");
     }
     println!("cargo::rerun-if-env-changed=TEST_DATABASE_URL");
@@ -20,12 +26,19 @@ fn main() {
     if runs("rsvg-convert", &["--version"]) {
         println!("cargo::rustc-cfg=origine_rsvg");
     }
+    if runs("chromium", &["--version"]) {
+        println!("cargo::rustc-cfg=origine_chromium");
+    }
     if runs("python3", &["-c", "import cryptography, rfc8785"]) {
         println!("cargo::rustc-cfg=origine_py");
     }
     // A missing tool makes this path absent, so cargo re-runs the probe on the next build
     // and picks the tool up once it is installed.
-    for tool in ["/usr/bin/zbarimg", "/usr/bin/rsvg-convert"] {
+    for tool in [
+        "/usr/bin/zbarimg",
+        "/usr/bin/rsvg-convert",
+        "/usr/bin/chromium",
+    ] {
         println!("cargo::rerun-if-changed={tool}");
     }
 }
