@@ -9,12 +9,7 @@ use serde_json::Value;
 use support::TestApp;
 
 fn origine(app: &TestApp) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_origine"));
-    cmd.env("DATABASE_URL", &app.config.database_url)
-        .env("ORIGINE_KEYS_DIR", &app.config.keys_dir)
-        .env("ORIGINE_BASE_URL", support::BASE_URL)
-        .env("RUST_LOG", "warn");
-    cmd
+    app.command()
 }
 
 fn text(out: &Output) -> String {

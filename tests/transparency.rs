@@ -277,12 +277,7 @@ async fn suspension_then_reinstatement_is_history_and_the_certificate_is_valid_a
 }
 
 fn origine(app: &TestApp) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_origine"));
-    cmd.env("DATABASE_URL", &app.config.database_url)
-        .env("ORIGINE_KEYS_DIR", &app.config.keys_dir)
-        .env("ORIGINE_BASE_URL", support::BASE_URL)
-        .env("RUST_LOG", "warn");
-    cmd
+    app.command()
 }
 
 #[tokio::test]

@@ -96,6 +96,16 @@ impl TestApp {
         }
     }
 
+    /// The `origine` binary, set up for this service's database, keys and base URL.
+    pub fn command(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_origine"));
+        cmd.env("DATABASE_URL", &self.config.database_url)
+            .env("ORIGINE_KEYS_DIR", &self.config.keys_dir)
+            .env("ORIGINE_BASE_URL", BASE_URL)
+            .env("RUST_LOG", "warn");
+        cmd
+    }
+
     /// Sends a request and returns status, headers and body.
     pub async fn raw(&self, req: Request<Body>) -> (StatusCode, HeaderMap, Bytes) {
         let res = self
