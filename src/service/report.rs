@@ -79,15 +79,16 @@ pub async fn report(
     let Some(entry) = store.certificate_entry(id).await? else {
         return Ok(None);
     };
-    let document = keys.document();
+    let trust = Trust::of(keys);
+    let document = &trust.document;
     let bundle = bundle_of(&entry);
-    let key = memo_key(&entry, &document);
+    let key = trust.memo_key(&entry);
     let (check, chain, inclusion) = match remembered(&key) {
         Some(m) => (m.check, m.chain, m.inclusion),
         None => {
-            let check = check_bundle(&bundle, &document);
+            let check = check_bundle(&bundle, document);
             let chain = chain_holds(store, &entry, &bundle.certificate).await?;
-            let inclusion = inclusion_holds(store, &entry, &document).await?;
+            let inclusion = inclusion_holds(store, &entry, document).await?;
             remember(
                 key,
                 Memo {
@@ -112,10 +113,11 @@ pub async fn report(
         ));
     }
 
-    let mut history = signed_history(store, keys, "certificate_status", id, &mut warnings).await?;
+    let mut history =
+        signed_history(store, &trust, "certificate_status", id, &mut warnings).await?;
     let producer_id = cert["producer"]["id"].as_str().unwrap_or_default();
     let producer_history =
-        signed_history(store, keys, "producer_status", producer_id, &mut warnings).await?;
+        signed_history(store, &trust, "producer_status", producer_id, &mut warnings).await?;
     let producer_status = producer_history
         .last()
         .map_or("accredited", |s| s.status.as_str())
@@ -206,16 +208,35 @@ const MEMO_CAPACITY: usize = 200_000;
 static MEMO: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<[u8; 32], Memo>>> =
     std::sync::LazyLock::new(Default::default);
 
-fn memo_key(entry: &LogEntry, document: &crate::crypto::KeysDocument) -> [u8; 32] {
-    use sha2::{Digest, Sha256};
-    let mut h = Sha256::new();
-    for part in [&entry.body, &entry.hash, &entry.signature, &entry.kid] {
-        h.update(part.as_bytes());
-        h.update([0]);
+/// The keys document a report checks against, and its digest, built once per report.
+struct Trust {
+    document: crate::crypto::KeysDocument,
+    fingerprint: [u8; 32],
+}
+
+impl Trust {
+    fn of(keys: &Keyring) -> Self {
+        use sha2::{Digest, Sha256};
+        let document = keys.document();
+        let fingerprint = Sha256::digest(serde_json::to_vec(&document).unwrap_or_default()).into();
+        Self {
+            document,
+            fingerprint,
+        }
     }
-    h.update(serde_json::to_vec(document).unwrap_or_default());
-    h.update(entry.seq.to_be_bytes());
-    h.finalize().into()
+
+    /// What an entry's remembered checks are filed under: its bytes and these keys.
+    fn memo_key(&self, entry: &LogEntry) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        for part in [&entry.body, &entry.hash, &entry.signature, &entry.kid] {
+            h.update(part.as_bytes());
+            h.update([0]);
+        }
+        h.update(self.fingerprint);
+        h.update(entry.seq.to_be_bytes());
+        h.finalize().into()
+    }
 }
 
 fn remembered(key: &[u8; 32]) -> Option<Memo> {
@@ -256,20 +277,19 @@ async fn inclusion_holds(
 /// Status entries about `subject` whose signature verifies; others are reported and ignored.
 async fn signed_history(
     store: &dyn Store,
-    keys: &Keyring,
+    trust: &Trust,
     kind: &str,
     subject: &str,
     warnings: &mut Vec<String>,
 ) -> Result<Vec<StatusChangeView>> {
-    let document = keys.document();
     let mut out = Vec::new();
     for entry in store.status_entries(kind, subject).await? {
         let bundle = bundle_of(&entry);
-        let key = memo_key(&entry, &document);
+        let key = trust.memo_key(&entry);
         let valid = match remembered(&key) {
             Some(m) => m.check.is_valid(),
             None => {
-                let check = check_bundle(&bundle, &document);
+                let check = check_bundle(&bundle, &trust.document);
                 let valid = check.is_valid();
                 remember(
                     key,
