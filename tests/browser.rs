@@ -40,12 +40,7 @@ async fn the_page_shows_valid_revoked_and_suspicious_verdicts_at_phone_width() {
     config.base_url = None;
     let running = origine::server::spawn(&config).await.unwrap();
     let base = format!("http://{}", running.addr);
-    let app = support::TestApp {
-        router: origine::http::router(running.state.clone()),
-        state: running.state.clone(),
-        config,
-        dir: tempfile::tempdir().unwrap(),
-    };
+    let app = support::TestApp::over(&running, config);
     let seed = app.seed().await;
     let valid = app.issue(&seed.producer_token, "B-VALID").await;
     let revoked = app.issue(&seed.producer_token, "B-REVOKED").await;

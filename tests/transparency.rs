@@ -532,12 +532,7 @@ async fn the_witness_cosigns_consistent_checkpoints_and_refuses_a_fork() {
         .await
         .unwrap()
         .0;
-    let app = TestApp {
-        router: origine::http::router(a.state.clone()),
-        state: a.state.clone(),
-        config: support::config(&db, &dir),
-        dir: tempfile::tempdir().unwrap(),
-    };
+    let app = TestApp::over(&a, support::config(&db, &dir));
     let producer = app.producer_token_for_seed(&admin).await;
 
     post_lots(
@@ -626,12 +621,7 @@ async fn the_witness_cosigns_consistent_checkpoints_and_refuses_a_fork() {
         .await
         .unwrap()
         .0;
-    let app_b = TestApp {
-        router: origine::http::router(b.state.clone()),
-        state: b.state.clone(),
-        config: support::config(&db_b, &dir),
-        dir: tempfile::tempdir().unwrap(),
-    };
+    let app_b = TestApp::over(&b, support::config(&db_b, &dir));
     let producer_b = app_b.producer_token_for_seed(&admin_b).await;
     post_lots(
         base_b.clone(),
@@ -668,12 +658,7 @@ async fn checkpoints_are_published_on_a_schedule_not_per_entry() {
     let mut config = support::config(&db, &dir);
     config.checkpoint_seconds = 1;
     let running = origine::server::spawn(&config).await.unwrap();
-    let app = TestApp {
-        router: origine::http::router(running.state.clone()),
-        state: running.state.clone(),
-        config,
-        dir: tempfile::tempdir().unwrap(),
-    };
+    let app = TestApp::over(&running, config);
     let seed = app.seed().await;
     for i in 0..20 {
         app.issue(&seed.producer_token, &format!("S{i}")).await;

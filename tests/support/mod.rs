@@ -96,6 +96,16 @@ impl TestApp {
         }
     }
 
+    /// Drives a server already listening (from `origine::server::spawn`) in-process too.
+    pub fn over(running: &origine::server::Running, config: Config) -> Self {
+        Self {
+            router: router(running.state.clone()),
+            state: running.state.clone(),
+            config,
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
     /// The `origine` binary, set up for this service's database, keys and base URL.
     pub fn command(&self) -> std::process::Command {
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_origine"));
