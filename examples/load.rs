@@ -125,6 +125,7 @@ fn main() -> anyhow::Result<()> {
         witnesses: Vec::new(),
         // The load run measures throughput, not the abuse limit.
         rate_limit: 0,
+        audit_seconds: 3600,
     };
     let runtime = tokio::runtime::Runtime::new()?;
     let running = runtime.block_on(origine::server::spawn(&config))?;

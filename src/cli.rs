@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
 
 use crate::config::Config;
 use crate::crypto::{Bundle, Keyring, KeysDocument, check_bundle, keys};
-use crate::service::{audit, tokens};
+use crate::service::{accounts, audit, tokens};
 use crate::store::{self, ROLES};
 
 /// Origine: certificates for goods and services made in prison, and their public register.
@@ -159,6 +159,22 @@ pub enum AdminCommand {
         #[arg(long)]
         label: Option<String>,
     },
+    /// Create a web account and print only its password (generated unless
+    /// --password-stdin reads it from the first line of standard input).
+    CreateUser {
+        /// The address the person logs in with.
+        #[arg(long)]
+        email: String,
+        /// admin, auditor or producer.
+        #[arg(long)]
+        role: String,
+        /// The producer a producer account belongs to.
+        #[arg(long)]
+        producer: Option<String>,
+        /// Read the password from standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
 }
 
 /// Runs the command line and returns the process exit code.
@@ -240,10 +256,65 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             {
                 bail!("no producer with id {id:?}");
             }
-            let (token, _) =
+            let (token, record) =
                 tokens::create(&*store, &role, producer.as_deref(), label.as_deref()).await?;
+            crate::service::trail::record(&*store, "cli", "create_token", &record.id, &role).await;
             println!("{token}");
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Admin {
+            command:
+                AdminCommand::CreateUser {
+                    email,
+                    role,
+                    producer,
+                    password_stdin,
+                },
+        } => {
+            let password = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin().read_line(&mut line)?;
+                line.trim_end_matches(['\r', '\n']).to_owned()
+            } else {
+                accounts::generate_password()
+            };
+            let store = store::connect(&config.database_url).await?;
+            let request = accounts::UserRequest {
+                email,
+                password: password.clone(),
+                role,
+                producer_id: producer,
+            };
+            match accounts::create_user(&*store, &request).await {
+                Ok(user) => {
+                    crate::service::trail::record(
+                        &*store,
+                        "cli",
+                        "create_user",
+                        &user.email,
+                        &user.role,
+                    )
+                    .await;
+                    if !password_stdin {
+                        println!("{password}");
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(accounts::AccountError::Invalid(v)) => Err(Usage(
+                    v.0.iter()
+                        .map(|e| {
+                            format!(
+                                "--{}: {}",
+                                e.field.replace("producer_id", "producer"),
+                                e.message
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                )
+                .into()),
+                Err(e) => Err(e.into()),
+            }
         }
         Command::Verify {
             bundle,

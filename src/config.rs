@@ -45,6 +45,14 @@ pub struct Config {
     /// Requests per second each client may make (bursts of four times that); 0 = no limit.
     #[arg(long, env = "ORIGINE_RATE_LIMIT", default_value_t = 50, global = true)]
     pub rate_limit: u32,
+    /// Seconds between the server's own audits of the register (shown to auditors).
+    #[arg(
+        long,
+        env = "ORIGINE_AUDIT_SECONDS",
+        default_value_t = 3600,
+        global = true
+    )]
+    pub audit_seconds: u64,
 }
 
 impl Config {

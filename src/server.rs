@@ -32,13 +32,23 @@ pub async fn build(config: &Config, base_url: String) -> anyhow::Result<AppState
         keys.clone(),
         config.checkpoint_interval(),
     );
+    let last_audit = crate::service::audit::LastAudit::default();
+    crate::service::audit::spawn_auditor(
+        store.clone(),
+        keys.clone(),
+        std::time::Duration::from_secs(config.audit_seconds.max(1)),
+        last_audit.clone(),
+    );
     Ok(AppState(Arc::new(App {
+        last_audit,
         store,
         keys,
         issuer,
         base_url,
         witnesses: config.witnesses.clone(),
         limiter: crate::http::limits::RateLimiter::new(config.rate_limit),
+        // Five failed logins, then one more every twelve seconds.
+        login_limiter: crate::http::limits::RateLimiter::with_burst(1.0 / 12.0, 5.0),
     })))
 }
 

@@ -5,6 +5,7 @@ mod support;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use support::TestApp;
+use support::web::Visitor;
 
 fn multipart(fields: &[(&str, Option<&str>, &str)]) -> (String, Vec<u8>) {
     let boundary = "----origine-test-boundary";
@@ -24,13 +25,28 @@ fn multipart(fields: &[(&str, Option<&str>, &str)]) -> (String, Vec<u8>) {
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
+/// Opens the form (which sets the CSRF cookie) and posts `fields` with its token.
 async fn post(
     app: &TestApp,
+    fields: &[(&str, Option<&str>, &str)],
+) -> (StatusCode, String, String) {
+    let visitor = Visitor::new(app);
+    let csrf = visitor.get("/verify").await.csrf();
+    let mut all = vec![("csrf", None, csrf.as_str())];
+    all.extend_from_slice(fields);
+    let cookie = format!("origine_csrf={}", visitor.cookie("origine_csrf").unwrap());
+    post_with(app, &cookie, &all).await
+}
+
+async fn post_with(
+    app: &TestApp,
+    cookie: &str,
     fields: &[(&str, Option<&str>, &str)],
 ) -> (StatusCode, String, String) {
     let (ct, body) = multipart(fields);
     let req = Request::post("/verify")
         .header(header::CONTENT_TYPE, ct)
+        .header(header::COOKIE, cookie)
         .body(Body::from(body))
         .unwrap();
     let (status, headers, body) = app.raw(req).await;
@@ -95,5 +111,39 @@ async fn an_empty_or_garbage_submission_is_refused_on_the_page() {
     let (status, _, _) = app
         .raw(Request::get("/verify").body(Body::empty()).unwrap())
         .await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_post_without_the_forms_token_is_refused() {
+    let app = TestApp::sqlite().await;
+    let codes = ("codes", None, "abcdefghijklmnopqrst");
+    // No cookie, no token: a cross-site form post.
+    let (status, ct, body) = post_with(&app, "", &[codes]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(ct, "application/problem+json");
+    let problem: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(problem["errors"][0]["field"], "csrf");
+    // A token that is not the one of this visitor's cookie.
+    let (status, _, _) = post_with(
+        &app,
+        "origine_csrf=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        &[
+            ("csrf", None, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"),
+            codes,
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // The same token in cookie and form passes.
+    let (status, _, _) = post_with(
+        &app,
+        "origine_csrf=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        &[
+            ("csrf", None, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+            codes,
+        ],
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
 }

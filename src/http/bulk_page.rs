@@ -8,6 +8,7 @@ use axum::response::{Html, IntoResponse, Response};
 
 use super::AppState;
 use super::error::AppError;
+use super::session::{Lang, Nav, Viewer};
 use crate::service::report::report;
 
 /// Most codes checked in one go (as the bulk API).
@@ -25,6 +26,9 @@ struct Row {
 #[derive(Template)]
 #[template(path = "verify.html")]
 struct VerifyPage {
+    l: Lang,
+    nav: Nav,
+    csrf: String,
     codes: String,
     rows: Vec<Row>,
     valid: usize,
@@ -39,16 +43,28 @@ fn page(p: &VerifyPage, status: StatusCode) -> Result<Response, AppError> {
 }
 
 /// The empty form.
-pub async fn form() -> Result<Response, AppError> {
-    page(
+pub async fn form(
+    State(app): State<AppState>,
+    l: Lang,
+    viewer: Viewer,
+) -> Result<Response, AppError> {
+    let (csrf, cookie) = viewer.form_token(&app);
+    let mut response = page(
         &VerifyPage {
+            l,
+            nav: Nav::from(&viewer),
+            csrf,
             codes: String::new(),
             rows: Vec::new(),
             valid: 0,
             error: None,
         },
         StatusCode::OK,
-    )
+    )?;
+    if let Some(cookie) = cookie {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    Ok(response)
 }
 
 /// Codes from pasted text or a CSV: the first field of each line (or the last segment of a
@@ -89,10 +105,13 @@ fn csv_field(s: &str) -> String {
 /// Checks the submitted codes.
 pub async fn submit(
     State(app): State<AppState>,
+    l: Lang,
+    viewer: Viewer,
     mut form: Multipart,
 ) -> Result<Response, AppError> {
     let mut text = String::new();
     let mut as_csv = false;
+    let mut csrf = None;
     while let Some(field) = form
         .next_field()
         .await
@@ -114,17 +133,25 @@ pub async fn submit(
                 text.push('\n');
             }
             "csv" => as_csv = true,
+            "csrf" => csrf = Some(String::from_utf8_lossy(&bytes).into_owned()),
             _ => {}
         }
     }
+    viewer.check_csrf(csrf.as_deref())?;
+    let (csrf, _) = viewer.form_token(&app);
+    let nav = Nav::from(&viewer);
     let codes = codes_from(&text);
     let shown = text.trim().chars().take(20_000).collect::<String>();
     if codes.is_empty() || codes.len() > MAX_CODES {
-        let error = format!(
-            "Servono da 1 a {MAX_CODES} codici validi. / Give 1 to {MAX_CODES} valid codes."
-        );
+        let error = match l {
+            Lang::It => format!("Servono da 1 a {MAX_CODES} codici validi."),
+            Lang::En => format!("Give 1 to {MAX_CODES} valid codes."),
+        };
         return page(
             &VerifyPage {
+                l,
+                nav,
+                csrf,
                 codes: shown,
                 rows: Vec::new(),
                 valid: 0,
@@ -184,6 +211,9 @@ pub async fn submit(
     }
     page(
         &VerifyPage {
+            l,
+            nav,
+            csrf,
             codes: shown,
             rows,
             valid,

@@ -151,7 +151,16 @@ pub async fn set_status(
         .await?
         .ok_or_else(|| unknown(&id))?;
     let change = StatusChange::parse(Subject::Certificate, &id, req)?;
+    let detail = format!("{}: {}", change.status, change.reason);
     let logged = app.issuer.change_status(change).await?;
+    crate::service::trail::record(
+        &*app.store,
+        caller.actor(),
+        "certificate_status",
+        &id,
+        &detail,
+    )
+    .await;
     Ok((StatusCode::CREATED, Json(bundle_of(&logged))))
 }
 

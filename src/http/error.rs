@@ -121,6 +121,11 @@ pub enum AppError {
     Unauthorized,
     #[error("{0}")]
     Forbidden(String),
+    /// A form came without the token of the page that showed it.
+    #[error(
+        "the form's csrf token is missing or does not match; reload the page and send it again"
+    )]
+    Csrf,
     #[error("{0}")]
     NotFound(String),
     #[error("this endpoint does not accept that method")]
@@ -162,7 +167,7 @@ impl AppError {
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
-            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Forbidden(_) | Self::Csrf => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
@@ -180,6 +185,7 @@ impl AppError {
             Self::BadRequest { .. } => "bad-request",
             Self::Unauthorized => "unauthorized",
             Self::Forbidden(_) => "forbidden",
+            Self::Csrf => "csrf",
             Self::NotFound(_) => "not-found",
             Self::MethodNotAllowed => "method-not-allowed",
             Self::TooManyRequests => "too-many-requests",
@@ -200,6 +206,10 @@ impl AppError {
             Self::Conflict { field, detail } => vec![FieldError {
                 field: (*field).to_owned(),
                 message: detail.clone(),
+            }],
+            Self::Csrf => vec![FieldError {
+                field: "csrf".to_owned(),
+                message: "missing or does not match this session".to_owned(),
             }],
             _ => Vec::new(),
         };

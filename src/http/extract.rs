@@ -117,7 +117,11 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
 
 /// The caller, identified by an API token.
 #[derive(Debug, Clone)]
-pub struct Caller(pub TokenRecord);
+pub struct Caller {
+    pub record: TokenRecord,
+    /// How the admin action trail names this caller: `token:ID` or `user:EMAIL`.
+    actor: String,
+}
 
 impl Caller {
     /// Allows only the given roles.
@@ -125,25 +129,35 @@ impl Caller {
     /// # Errors
     /// 403 for any other role.
     pub fn require(&self, roles: &[&str]) -> Result<&Self, AppError> {
-        if roles.contains(&self.0.role.as_str()) {
+        if roles.contains(&self.record.role.as_str()) {
             Ok(self)
         } else {
             Err(AppError::Forbidden(format!(
                 "this needs the {} role; your token has {}",
                 roles.join(" or "),
-                self.0.role
+                self.record.role
             )))
         }
     }
 
+    /// How the admin action trail names this caller.
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+
+    /// The caller's role.
+    pub fn role(&self) -> &str {
+        &self.record.role
+    }
+
     /// The producer a producer token belongs to.
     pub fn producer_id(&self) -> Option<&str> {
-        self.0.producer_id.as_deref()
+        self.record.producer_id.as_deref()
     }
 
     /// Admin and auditor see everything; a producer only its own organisation.
     pub fn may_read_producer(&self, producer_id: &str) -> bool {
-        matches!(self.0.role.as_str(), "admin" | "auditor")
+        matches!(self.record.role.as_str(), "admin" | "auditor")
             || self.producer_id() == Some(producer_id)
     }
 }
@@ -151,20 +165,47 @@ impl Caller {
 impl FromRequestParts<AppState> for Caller {
     type Rejection = AppError;
 
+    /// A bearer token; or, for reading only (GET and HEAD, which change nothing and so need
+    /// no CSRF token), the session of a signed-in user, so pages can link to API downloads.
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let token = parts
+        let bearer = parts
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .ok_or(AppError::Unauthorized)?;
-        let record = state
-            .store
-            .token_by_hash(&jcs::sha256_hex(token.as_bytes()))
-            .await?
-            .ok_or(AppError::Unauthorized)?;
-        Ok(Self(record))
+            .map(str::trim);
+        if let Some(token) = bearer {
+            let record = state
+                .store
+                .token_by_hash(&jcs::sha256_hex(token.as_bytes()))
+                .await?
+                .ok_or(AppError::Unauthorized)?;
+            return Ok(Self {
+                actor: format!("token:{}", record.id),
+                record,
+            });
+        }
+        let reading =
+            parts.method == axum::http::Method::GET || parts.method == axum::http::Method::HEAD;
+        if reading
+            && parts.headers.contains_key(header::COOKIE)
+            && let Some(session) = super::session::Viewer::from_request_parts(parts, state)
+                .await?
+                .session
+        {
+            let user = session.user;
+            return Ok(Self {
+                actor: format!("user:{}", user.email),
+                record: TokenRecord {
+                    id: user.id,
+                    role: user.role,
+                    producer_id: user.producer_id,
+                    label: Some(user.email),
+                    created_at: user.created_at,
+                },
+            });
+        }
+        Err(AppError::Unauthorized)
     }
 }
 

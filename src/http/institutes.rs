@@ -8,6 +8,7 @@ use super::AppState;
 use super::error::{AppError, Problem};
 use super::extract::{ApiJson, Caller};
 use crate::domain::institute::{Institute, InstituteRequest};
+use crate::service::trail;
 
 /// Register an institute (admin).
 #[utoipa::path(post, path = "/api/v1/institutes", tag = "register",
@@ -23,6 +24,14 @@ pub async fn create(
     caller.require(&["admin"])?;
     let institute = Institute::parse(req)?;
     app.store.insert_institute(&institute).await?;
+    trail::record(
+        &*app.store,
+        caller.actor(),
+        "create_institute",
+        &institute.code,
+        &institute.name,
+    )
+    .await;
     Ok((StatusCode::CREATED, Json(institute)))
 }
 

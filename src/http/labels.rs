@@ -237,6 +237,8 @@ pub async fn digital_link(
     ApiQuery(q): ApiQuery<LinkQuery>,
     client: Client,
     headers: HeaderMap,
+    l: super::session::Lang,
+    viewer: super::session::Viewer,
 ) -> Result<Response, AppError> {
     // The raw path: a "/" inside a lot or serial arrives as %2F and must stay one.
     let link = DigitalLink::parse_path(uri.path())
@@ -283,6 +285,6 @@ pub async fn digital_link(
     if wants_json {
         Ok(Json(r).into_response())
     } else {
-        Ok(super::pages::certificate_page(r))
+        Ok(super::pages::certificate_page(r, l, &viewer))
     }
 }

@@ -26,27 +26,47 @@ struct Bucket {
     at: Instant,
 }
 
-/// Token buckets per client address.
+/// Token buckets per client address (or any other key, such as a login name).
 #[derive(Debug)]
-pub struct RateLimiter {
-    /// Requests per second refilled; 0 turns limiting off.
+pub struct RateLimiter<K = IpAddr> {
+    /// Tokens per second refilled; 0 turns limiting off.
     rate: f64,
     burst: f64,
-    buckets: Mutex<HashMap<IpAddr, Bucket>>,
+    buckets: Mutex<HashMap<K, Bucket>>,
 }
 
-impl RateLimiter {
+impl RateLimiter<IpAddr> {
     /// `rate` requests per second per client, with bursts of four seconds' worth.
     pub fn new(rate: u32) -> Self {
+        Self::with_burst(f64::from(rate), f64::from(rate) * 4.0)
+    }
+}
+
+impl<K: std::hash::Hash + Eq + Clone> RateLimiter<K> {
+    /// `rate` tokens per second per key, at most `burst` saved up.
+    pub fn with_burst(rate: f64, burst: f64) -> Self {
         Self {
-            rate: f64::from(rate),
-            burst: f64::from(rate) * 4.0,
+            rate,
+            burst,
             buckets: Mutex::new(HashMap::new()),
         }
     }
 
-    /// Takes one token for `client`; false when its bucket is empty.
-    pub fn allow(&self, client: IpAddr) -> bool {
+    /// True when `key` has a token left (none is taken).
+    pub fn has_token(&self, key: &K) -> bool {
+        if self.rate <= 0.0 {
+            return true;
+        }
+        let Ok(buckets) = self.buckets.lock() else {
+            return true;
+        };
+        buckets
+            .get(key)
+            .is_none_or(|b| b.tokens + b.at.elapsed().as_secs_f64() * self.rate >= 1.0)
+    }
+
+    /// Takes one token for `key`; false when its bucket is empty.
+    pub fn allow(&self, client: K) -> bool {
         if self.rate <= 0.0 {
             return true;
         }
@@ -105,5 +125,15 @@ mod tests {
         assert!(!limiter.allow(a));
         assert!(limiter.allow(b));
         assert!(RateLimiter::new(0).allow(a), "0 turns limiting off");
+    }
+
+    #[test]
+    fn keyed_buckets_can_be_checked_without_taking() {
+        let limiter = RateLimiter::with_burst(1.0 / 60.0, 3.0);
+        let key = "email:ufficio@esempio.it".to_owned();
+        assert!(limiter.has_token(&key));
+        assert_eq!((0..5).filter(|_| limiter.allow(key.clone())).count(), 3);
+        assert!(!limiter.has_token(&key));
+        assert!(limiter.has_token(&"email:altro@esempio.it".to_owned()));
     }
 }

@@ -55,7 +55,7 @@ pub async fn list(
     State(app): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Vec<LotRecord>>, AppError> {
-    let scope = if caller.0.role == "producer" {
+    let scope = if caller.role() == "producer" {
         caller.producer_id()
     } else {
         None

@@ -4,8 +4,11 @@
 pub mod error;
 pub mod extract;
 
+mod account_pages;
+mod admin;
 mod bulk_page;
 mod certificates;
+mod forms;
 mod institutes;
 mod labels;
 pub mod limits;
@@ -15,6 +18,8 @@ mod meta;
 mod pages;
 mod producers;
 mod register;
+pub mod session;
+mod workspace;
 
 use std::ops::Deref;
 use std::sync::Arc;
@@ -46,6 +51,10 @@ pub struct App {
     pub witnesses: Vec<String>,
     /// Per-client request limits.
     pub limiter: limits::RateLimiter,
+    /// The server's latest audit of its own register.
+    pub last_audit: crate::service::audit::LastAudit,
+    /// Failed logins, per email and per client address.
+    pub login_limiter: limits::RateLimiter<String>,
 }
 
 /// Shared handle to [`App`], cheap to clone into each request.
@@ -122,6 +131,21 @@ pub fn router(state: AppState) -> Router {
         .route("/livez", axum::routing::get(|| async { "ok" }))
         .route("/c", axum::routing::get(pages::lookup))
         .route("/verify", axum::routing::get(bulk_page::form).post(bulk_page::submit))
+        .route("/login", axum::routing::get(account_pages::login_form).post(account_pages::login))
+        .route("/logout", axum::routing::post(account_pages::logout))
+        .route("/account", axum::routing::get(account_pages::account))
+        .route("/account/password", axum::routing::post(account_pages::change_password))
+        .route("/admin", axum::routing::get(admin::home))
+        .route("/admin/institutes", axum::routing::post(admin::create_institute))
+        .route("/admin/producers", axum::routing::post(admin::create_producer))
+        .route("/admin/producers/status", axum::routing::post(admin::producer_status))
+        .route("/admin/tokens", axum::routing::post(admin::create_token))
+        .route("/admin/users", axum::routing::post(admin::create_user))
+        .route("/admin/certificates/status", axum::routing::post(admin::certificate_status))
+        .route("/workspace", axum::routing::get(workspace::home))
+        .route("/workspace/lots/new", axum::routing::get(workspace::new_lot))
+        .route("/workspace/lots", axum::routing::post(workspace::create_lot))
+        .route("/workspace/lots/{id}", axum::routing::get(workspace::lot))
         .route("/producers", axum::routing::get(register::producers))
         .route("/producers/{id}", axum::routing::get(register::producer))
         .route("/feed.atom", axum::routing::get(register::feed))
@@ -130,6 +154,7 @@ pub fn router(state: AppState) -> Router {
         .route("/01/{*path}", axum::routing::get(labels::digital_link))
         .fallback(meta::not_found)
         .method_not_allowed_fallback(meta::method_not_allowed)
+        .layer(axum::middleware::from_fn(session::remember_lang))
         .layer(axum::middleware::from_fn_with_state(state.clone(), limits::rate_limit))
         .with_state(state)
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(

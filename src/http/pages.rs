@@ -9,10 +9,11 @@ use serde::Deserialize;
 use super::AppState;
 use super::error::AppError;
 use super::extract::{ApiPath, ApiQuery};
+use super::session::{Lang, Nav, Viewer};
 use crate::service::report::{Report, StatusChangeView, report};
 
 /// Renders a template as an HTML response.
-fn render<T: Template>(status: StatusCode, page: &T) -> Response {
+pub fn render<T: Template>(status: StatusCode, page: &T) -> Response {
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => AppError::Internal(format!("template: {e}")).into_response(),
@@ -22,6 +23,8 @@ fn render<T: Template>(status: StatusCode, page: &T) -> Response {
 #[derive(Template)]
 #[template(path = "certificate.html")]
 struct CertificatePage {
+    l: Lang,
+    nav: Nav,
     id: String,
     seq: i64,
     status: String,
@@ -99,14 +102,31 @@ fn readable_time(rfc3339: &str) -> String {
 #[derive(Template)]
 #[template(path = "message.html")]
 struct MessagePage<'a> {
+    l: Lang,
+    nav: Nav,
     title: &'a str,
     text: &'a str,
-    text_en: &'a str,
+}
+
+/// A short page with a title and one paragraph, such as an error.
+pub fn message_for(status: StatusCode, l: Lang, nav: Nav, title: &str, text: &str) -> Response {
+    render(
+        status,
+        &MessagePage {
+            l,
+            nav,
+            title,
+            text,
+        },
+    )
 }
 
 #[derive(Template)]
 #[template(path = "home.html")]
-struct HomePage;
+struct HomePage {
+    l: Lang,
+    nav: Nav,
+}
 
 fn verdict(status: &str) -> (&'static str, &'static str) {
     match status {
@@ -135,13 +155,15 @@ fn employment_it(kind: &str) -> &'static str {
 }
 
 impl CertificatePage {
-    fn from_report(r: Report) -> Self {
+    fn from_report(r: Report, l: Lang, nav: Nav) -> Self {
         let c = &r.certificate;
         let s = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
         let n = |v: &serde_json::Value| v.as_u64().unwrap_or_default();
         let (verdict_it, verdict_en) = verdict(&r.status);
         let employment = s(&c["claims"]["employment"]);
         Self {
+            l,
+            nav,
             seq: c["seq"].as_i64().unwrap_or_default(),
             status: r.status.clone(),
             verdict_it,
@@ -187,26 +209,33 @@ pub async fn certificate(
     ApiPath(id): ApiPath<String>,
     ApiQuery(unit): ApiQuery<super::certificates::UnitQuery>,
     client: super::extract::Client,
+    l: Lang,
+    viewer: Viewer,
 ) -> Result<Response, AppError> {
     let scan = unit.scan(client);
     Ok(
         match report(&*app.store, &app.keys.current(), &id, scan.as_ref()).await? {
-            Some(r) => certificate_page(r),
-            None => render(
+            Some(r) => certificate_page(r, l, &viewer),
+            None => message_for(
                 StatusCode::NOT_FOUND,
-                &MessagePage {
-                    title: "Certificato non trovato",
-                    text: "Nessun certificato ha questo codice. Controlla di averlo scritto per intero.",
-                    text_en: "No certificate has this code. Check that you typed all of it.",
-                },
+                l,
+                Nav::from(&viewer),
+                l.s("Certificato non trovato", "Certificate not found"),
+                l.s(
+                    "Nessun certificato ha questo codice. Controlla di averlo scritto per intero.",
+                    "No certificate has this code. Check that you typed all of it.",
+                ),
             ),
         },
     )
 }
 
 /// The verification page for a report.
-pub fn certificate_page(r: Report) -> Response {
-    render(StatusCode::OK, &CertificatePage::from_report(r))
+pub fn certificate_page(r: Report, l: Lang, viewer: &Viewer) -> Response {
+    render(
+        StatusCode::OK,
+        &CertificatePage::from_report(r, l, Nav::from(viewer)),
+    )
 }
 
 /// `/c?id=…` from the code form.
@@ -227,6 +256,12 @@ pub async fn lookup(ApiQuery(q): ApiQuery<CodeQuery>) -> Response {
 }
 
 /// The home page.
-pub async fn home() -> Response {
-    render(StatusCode::OK, &HomePage)
+pub async fn home(l: Lang, viewer: Viewer) -> Response {
+    render(
+        StatusCode::OK,
+        &HomePage {
+            l,
+            nav: Nav::from(&viewer),
+        },
+    )
 }

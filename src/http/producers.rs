@@ -10,12 +10,10 @@ use super::AppState;
 use super::error::{AppError, Problem};
 use super::extract::{ApiJson, ApiPath, Caller};
 use crate::crypto::Bundle;
-use crate::domain::ValidationErrors;
-use crate::domain::ids;
-use crate::domain::producer::{NewProducer, Producer, ProducerRequest};
+use crate::domain::producer::{Producer, ProducerRequest};
 use crate::domain::status::{StatusChange, StatusRequest, Subject};
 use crate::service::report::bundle_of;
-use crate::service::tokens;
+use crate::service::{register, tokens, trail};
 use crate::store::TokenRecord;
 
 /// Accredit a producer (admin).
@@ -30,30 +28,15 @@ pub async fn create(
     ApiJson(req): ApiJson<ProducerRequest>,
 ) -> Result<(StatusCode, Json<Producer>), AppError> {
     caller.require(&["admin"])?;
-    let requested = req.institutes.clone();
-    let producer = NewProducer::parse(req)?;
-    let mut unknown = Vec::new();
-    // Name unknown codes by their position in the request, as the client wrote it.
-    for (i, code) in requested.iter().enumerate() {
-        if app.store.institute(code.trim()).await?.is_none() {
-            unknown.push(crate::domain::FieldError {
-                field: format!("institutes[{i}]"),
-                message: format!("no institute with code {code:?}"),
-            });
-        }
-    }
-    if !unknown.is_empty() {
-        return Err(ValidationErrors(unknown).into());
-    }
-    let id = ids::short_id();
-    app.store
-        .insert_producer(&id, &producer, &crate::time_fmt::now())
-        .await?;
-    let created = app
-        .store
-        .producer(&id)
-        .await?
-        .ok_or_else(|| AppError::Internal("producer vanished".into()))?;
+    let created = register::accredit_producer(&*app.store, req).await?;
+    trail::record(
+        &*app.store,
+        caller.actor(),
+        "accredit_producer",
+        &created.id,
+        &created.name,
+    )
+    .await;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -122,6 +105,7 @@ pub async fn create_token(
     }
     let (token, record) =
         tokens::create(&*app.store, "producer", Some(&id), label.as_deref()).await?;
+    trail::record(&*app.store, caller.actor(), "create_token", &id, &record.id).await;
     Ok((
         StatusCode::CREATED,
         Json(NewTokenResponse {
@@ -169,6 +153,8 @@ pub async fn set_status(
         .await?
         .ok_or_else(|| AppError::not_found(format!("no producer with id {id:?}")))?;
     let change = StatusChange::parse(Subject::Producer, &id, req)?;
+    let detail = format!("{}: {}", change.status, change.reason);
     let logged = app.issuer.change_status(change).await?;
+    trail::record(&*app.store, caller.actor(), "producer_status", &id, &detail).await;
     Ok((StatusCode::CREATED, Json(bundle_of(&logged))))
 }

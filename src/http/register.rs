@@ -9,6 +9,7 @@ use axum::response::{Html, IntoResponse, Response};
 use super::AppState;
 use super::error::AppError;
 use super::extract::ApiPath;
+use super::session::{Lang, Nav, Viewer};
 use crate::domain::producer::Producer;
 use crate::store::{LogEntry, LotRecord};
 
@@ -36,12 +37,16 @@ struct ProducerRow {
 #[derive(Template)]
 #[template(path = "producers.html")]
 struct ProducersPage {
+    l: Lang,
+    nav: Nav,
     producers: Vec<ProducerRow>,
 }
 
 #[derive(Template)]
 #[template(path = "producer.html")]
 struct ProducerPage {
+    l: Lang,
+    nav: Nav,
     id: String,
     name: String,
     legal_form: String,
@@ -62,7 +67,11 @@ fn html<T: Template>(page: &T) -> Result<Response, AppError> {
 }
 
 /// `/producers`: the register of producers with their status.
-pub async fn producers(State(app): State<AppState>) -> Result<Response, AppError> {
+pub async fn producers(
+    State(app): State<AppState>,
+    l: Lang,
+    viewer: Viewer,
+) -> Result<Response, AppError> {
     let producers = app
         .store
         .producers()
@@ -76,13 +85,19 @@ pub async fn producers(State(app): State<AppState>) -> Result<Response, AppError
             status: p.status,
         })
         .collect();
-    html(&ProducersPage { producers })
+    html(&ProducersPage {
+        l,
+        nav: Nav::from(&viewer),
+        producers,
+    })
 }
 
 /// `/producers/{id}`: one producer, its institutes and certified lots.
 pub async fn producer(
     State(app): State<AppState>,
     ApiPath(id): ApiPath<String>,
+    l: Lang,
+    viewer: Viewer,
 ) -> Result<Response, AppError> {
     let p = app
         .store
@@ -99,6 +114,8 @@ pub async fn producer(
         );
     }
     html(&ProducerPage {
+        l,
+        nav: Nav::from(&viewer),
         lots: app.store.lots(Some(&p.id)).await?,
         status_it: status_it(&p.status),
         verdict_class: match p.status.as_str() {

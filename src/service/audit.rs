@@ -42,6 +42,77 @@ impl AuditReport {
     }
 }
 
+/// The last audit a running server made of its own register, for the auditor's
+/// integrity panel.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditRun {
+    /// When it finished (RFC 3339).
+    pub at: String,
+    pub entries: u64,
+    pub checkpoints: u64,
+    pub clean: bool,
+    /// The first failures (at most 20) when not clean.
+    pub failures: Vec<AuditFailure>,
+    pub failure_count: usize,
+    pub millis: u128,
+    /// Why the audit could not run at all (storage failure), if it could not.
+    pub error: Option<String>,
+}
+
+/// Where the server keeps its latest [`AuditRun`].
+pub type LastAudit = std::sync::Arc<std::sync::RwLock<Option<AuditRun>>>;
+
+/// Runs [`audit`] now and then every `interval`, keeping the latest outcome in `last`.
+pub fn spawn_auditor(
+    store: std::sync::Arc<dyn Store>,
+    keys: std::sync::Arc<crate::crypto::KeyHandle>,
+    interval: std::time::Duration,
+    last: LastAudit,
+) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(interval);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let started = std::time::Instant::now();
+            let outcome = audit(&*store, &keys.current()).await;
+            let run = match outcome {
+                Ok(report) => {
+                    if !report.is_clean() {
+                        tracing::error!(
+                            failures = report.failures.len(),
+                            "the register failed its audit"
+                        );
+                    }
+                    AuditRun {
+                        at: crate::time_fmt::now(),
+                        entries: report.entries,
+                        checkpoints: report.checkpoints,
+                        clean: report.is_clean(),
+                        failure_count: report.failures.len(),
+                        failures: report.failures.into_iter().take(20).collect(),
+                        millis: started.elapsed().as_millis(),
+                        error: None,
+                    }
+                }
+                Err(e) => AuditRun {
+                    at: crate::time_fmt::now(),
+                    entries: 0,
+                    checkpoints: 0,
+                    clean: false,
+                    failures: Vec::new(),
+                    failure_count: 0,
+                    millis: started.elapsed().as_millis(),
+                    error: Some(e.to_string()),
+                },
+            };
+            if let Ok(mut slot) = last.write() {
+                *slot = Some(run);
+            }
+        }
+    });
+}
+
 /// Audits every entry of the log.
 ///
 /// # Errors

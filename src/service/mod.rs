@@ -1,6 +1,7 @@
 //! Operations that tie the domain, the signing keys and the store together: issuing
 //! entries, building verification reports, auditing the register.
 
+pub mod accounts;
 pub mod audit;
 pub mod credential;
 pub mod issuer;
@@ -10,4 +11,5 @@ pub mod log;
 pub mod register;
 pub mod report;
 pub mod tokens;
+pub mod trail;
 pub mod witness;

@@ -20,6 +20,39 @@ pub enum RegisterError {
     Store(#[from] StoreError),
 }
 
+/// Accredits a producer in the institutes it names; unknown institute codes are named by
+/// their position in the request.
+///
+/// # Errors
+/// Invalid fields, unknown institutes, a VAT number already registered, storage failures.
+pub async fn accredit_producer(
+    store: &dyn Store,
+    request: crate::domain::producer::ProducerRequest,
+) -> Result<crate::domain::producer::Producer, RegisterError> {
+    let requested = request.institutes.clone();
+    let producer = crate::domain::producer::NewProducer::parse(request)?;
+    let mut unknown = Vec::new();
+    for (i, code) in requested.iter().enumerate() {
+        if store.institute(code.trim()).await?.is_none() {
+            unknown.push(crate::domain::FieldError {
+                field: format!("institutes[{i}]"),
+                message: format!("no institute with code {code:?}"),
+            });
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(ValidationErrors(unknown).into());
+    }
+    let id = ids::short_id();
+    store
+        .insert_producer(&id, &producer, &crate::time_fmt::now())
+        .await?;
+    store
+        .producer(&id)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt("a producer vanished after its insert".into()).into())
+}
+
 /// Registers `lot` for `producer_id` and certifies it; returns once committed.
 ///
 /// # Errors

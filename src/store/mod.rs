@@ -67,6 +67,59 @@ pub struct TokenRecord {
     pub created_at: String,
 }
 
+/// A web account to store.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub id: String,
+    /// Lower-cased.
+    pub email: String,
+    /// argon2id PHC string.
+    pub password_hash: String,
+    pub role: String,
+    pub producer_id: Option<String>,
+    pub created_at: String,
+}
+
+/// A stored account, without its password hash.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct UserRecord {
+    pub id: String,
+    pub email: String,
+    pub role: String,
+    pub producer_id: Option<String>,
+    pub created_at: String,
+}
+
+/// A session to store: the cookie secret itself is never kept, only its SHA-256.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub id_hash: String,
+    pub user_id: String,
+    /// The token every form of this session must send back.
+    pub csrf: String,
+    pub created_at: String,
+    pub expires_at: String,
+}
+
+/// A live session and whose it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub user: UserRecord,
+    pub csrf: String,
+    pub expires_at: String,
+}
+
+/// One change made with admin rights: who, what, to what.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct AdminAction {
+    pub at: String,
+    /// `user:EMAIL`, `token:ID` or `cli`.
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    pub detail: String,
+}
+
 /// A lot as stored beside its certificate, for listings and workspaces.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct LotRecord {
@@ -270,6 +323,23 @@ pub trait Store: Send + Sync + 'static {
     /// Lots of one producer, or all lots, newest first.
     async fn lots(&self, producer_id: Option<&str>) -> Result<Vec<LotRecord>>;
     async fn lot(&self, id: &str) -> Result<Option<LotRecord>>;
+
+    async fn insert_user(&self, user: &NewUser) -> Result<()>;
+    /// The account with this (lower-cased) email and its password hash.
+    async fn user_credentials(&self, email: &str) -> Result<Option<(UserRecord, String)>>;
+    async fn users(&self) -> Result<Vec<UserRecord>>;
+    /// Replaces a password hash and ends every session of that account.
+    async fn set_password(&self, user_id: &str, password_hash: &str) -> Result<()>;
+    /// Stores a session, dropping sessions that expired before `session.created_at`.
+    async fn insert_session(&self, session: &NewSession) -> Result<()>;
+    /// The session with this hash, unless it expired before `now`.
+    async fn session(&self, id_hash: &str, now: &str) -> Result<Option<SessionRecord>>;
+    async fn delete_session(&self, id_hash: &str) -> Result<()>;
+
+    /// Adds a line to the admin action trail.
+    async fn record_action(&self, action: &AdminAction) -> Result<()>;
+    /// The latest admin actions, newest first.
+    async fn admin_actions(&self, limit: u32) -> Result<Vec<AdminAction>>;
 }
 
 /// Opens the database `url` names and brings its schema up to date.

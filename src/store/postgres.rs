@@ -4,14 +4,14 @@ use std::collections::{HashMap, HashSet};
 
 use async_trait::async_trait;
 use sqlx::postgres::PgPoolOptions;
-use sqlx::{PgPool, Row};
+use sqlx::{FromRow, PgPool, Row};
 
 use sqlx::{Postgres, QueryBuilder};
 
 use super::{
-    INSERT_CHUNK, LogEntry, LotRecord, NewEntry, NewToken, Rejection, Result, ScanCounts, SealFn,
-    SerialScans, Store, StoreError, StoredCheckpoint, TokenRecord, TreeBatch, conflict, node_key,
-    plan_append, to_hash,
+    AdminAction, INSERT_CHUNK, LogEntry, LotRecord, NewEntry, NewSession, NewToken, NewUser,
+    Rejection, Result, ScanCounts, SealFn, SerialScans, SessionRecord, Store, StoreError,
+    StoredCheckpoint, TokenRecord, TreeBatch, UserRecord, conflict, node_key, plan_append, to_hash,
 };
 use crate::domain::institute::Institute;
 use crate::domain::producer::{NewProducer, Producer};
@@ -592,6 +592,119 @@ impl Store for PgStore {
         )))
         .bind(id)
         .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    async fn insert_user(&self, u: &NewUser) -> Result<()> {
+        sqlx::query("INSERT INTO users (id, email, password_hash, role, producer_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(&u.id)
+            .bind(&u.email)
+            .bind(&u.password_hash)
+            .bind(&u.role)
+            .bind(&u.producer_id)
+            .bind(&u.created_at)
+            .execute(&self.pool)
+            .await
+            .map_err(conflict("email"))?;
+        Ok(())
+    }
+
+    async fn user_credentials(&self, email: &str) -> Result<Option<(UserRecord, String)>> {
+        let row = sqlx::query(
+            "SELECT id, email, role, producer_id, created_at, password_hash FROM users WHERE email = $1",
+        )
+        .bind(email)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| Ok((UserRecord::from_row(&row)?, row.try_get("password_hash")?)))
+            .transpose()
+    }
+
+    async fn users(&self) -> Result<Vec<UserRecord>> {
+        Ok(sqlx::query_as(
+            "SELECT id, email, role, producer_id, created_at FROM users ORDER BY email",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn set_password(&self, user_id: &str, password_hash: &str) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+            .bind(user_id)
+            .bind(password_hash)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn insert_session(&self, s: &NewSession) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+            .bind(&s.created_at)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("INSERT INTO sessions (id_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(&s.id_hash)
+            .bind(&s.user_id)
+            .bind(&s.csrf)
+            .bind(&s.created_at)
+            .bind(&s.expires_at)
+            .execute(&self.pool)
+            .await
+            .map_err(conflict("session"))?;
+        Ok(())
+    }
+
+    async fn session(&self, id_hash: &str, now: &str) -> Result<Option<SessionRecord>> {
+        let row = sqlx::query(
+            "SELECT u.id, u.email, u.role, u.producer_id, u.created_at, s.csrf, s.expires_at \
+             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1 AND s.expires_at >= $2",
+        )
+        .bind(id_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(SessionRecord {
+                user: UserRecord::from_row(&row)?,
+                csrf: row.try_get("csrf")?,
+                expires_at: row.try_get("expires_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn delete_session(&self, id_hash: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+            .bind(id_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn record_action(&self, a: &AdminAction) -> Result<()> {
+        sqlx::query("INSERT INTO admin_actions (at, actor, action, subject, detail) VALUES ($1, $2, $3, $4, $5)")
+            .bind(&a.at)
+            .bind(&a.actor)
+            .bind(&a.action)
+            .bind(&a.subject)
+            .bind(&a.detail)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn admin_actions(&self, limit: u32) -> Result<Vec<AdminAction>> {
+        Ok(sqlx::query_as(
+            "SELECT at, actor, action, subject, detail FROM admin_actions ORDER BY id DESC LIMIT $1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
         .await?)
     }
 }

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod process;
+pub mod web;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -66,6 +67,7 @@ pub fn config(database_url: &str, dir: &TempDir) -> Config {
         checkpoint_seconds: 3,
         witnesses: Vec::new(),
         rate_limit: 50,
+        audit_seconds: 3600,
     }
 }
 

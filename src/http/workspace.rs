@@ -1,0 +1,504 @@
+//! The producer's workspace: its lots and certificates, the lot form (the same rules as
+//! `POST /api/v1/lots`, errors next to the fields, values kept), label downloads and scan
+//! statistics. A producer sees only its own lots; another's answer 404, as if absent.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::AppState;
+use super::error::AppError;
+use super::extract::ApiPath;
+use super::forms::{self, Field, Kind};
+use super::pages::render;
+use super::session::{CsrfForm, Lang, Nav, PageError, SignedIn};
+use crate::domain::FieldError;
+use crate::domain::lot::{
+    CATEGORIES, ClaimsRequest, EMPLOYMENT, LotRequest, ProductRequest, UNITS, ValidLot,
+};
+use crate::domain::producer::Producer;
+use crate::labels::Layout;
+use crate::service::issuer::IssueError;
+use crate::service::register::{RegisterError, register_lot};
+use crate::store::{LotRecord, Rejection, SerialScans};
+
+/// A category's name in the page's language.
+pub fn category_name(l: Lang, c: &str) -> &'static str {
+    match c {
+        "food" => l.s("Alimentari", "Food"),
+        "beverage" => l.s("Bevande", "Beverages"),
+        "textile" => l.s("Tessile", "Textiles"),
+        "clothing" => l.s("Abbigliamento", "Clothing"),
+        "crafts" => l.s("Artigianato", "Crafts"),
+        "furniture" => l.s("Arredamento", "Furniture"),
+        "cosmetics" => l.s("Cosmetica", "Cosmetics"),
+        "printing" => l.s("Stampa e legatoria", "Printing and binding"),
+        "agriculture" => l.s("Agricoltura", "Agriculture"),
+        "services" => l.s("Servizi", "Services"),
+        _ => l.s("Altro", "Other"),
+    }
+}
+
+/// A unit's name in the page's language.
+pub fn unit_name(l: Lang, u: &str) -> &'static str {
+    match u {
+        "pcs" => l.s("pezzi", "pieces"),
+        "kg" => "kg",
+        "g" => "g",
+        "l" => "l",
+        "ml" => "ml",
+        "m" => "m",
+        "m2" => "m²",
+        "h" => l.s("ore", "hours"),
+        "service" => l.s("servizi", "services"),
+        _ => "",
+    }
+}
+
+/// A kind of contract in the page's language.
+pub fn employment_name(l: Lang, e: &str) -> &'static str {
+    match e {
+        "employee" => l.s("Lavoro dipendente", "Employee"),
+        "apprentice" => l.s("Apprendistato", "Apprenticeship"),
+        "traineeship" => l.s("Tirocinio", "Traineeship"),
+        "self_employed" => l.s("Lavoro autonomo", "Self-employed"),
+        _ => l.s("Altro", "Other"),
+    }
+}
+
+/// A status in the page's language.
+pub fn status_name(l: Lang, s: &str) -> &'static str {
+    match s {
+        "valid" => l.s("valido", "valid"),
+        "accredited" => l.s("accreditato", "accredited"),
+        "suspended" => l.s("sospeso", "suspended"),
+        "revoked" => l.s("revocato", "revoked"),
+        "suspicious" => l.s("sospetto", "suspicious"),
+        "invalid" => l.s("non valido", "invalid"),
+        _ => l.s("sconosciuto", "unknown"),
+    }
+}
+
+/// The signed-in producer and its record.
+async fn me(app: &AppState, l: Lang, user: &SignedIn) -> Result<Producer, PageError> {
+    user.require(l, &["producer"])?;
+    let id = user.user().producer_id.clone().unwrap_or_default();
+    app.store
+        .producer(&id)
+        .await?
+        .ok_or_else(|| PageError::NotFound(l, user.nav()))
+}
+
+struct LotRow {
+    lot: LotRecord,
+    quantity: String,
+}
+
+#[derive(Template)]
+#[template(path = "workspace.html")]
+struct WorkspacePage {
+    l: Lang,
+    nav: Nav,
+    producer: Producer,
+    status: &'static str,
+    lots: Vec<LotRow>,
+}
+
+/// `GET /workspace`: the producer's lots.
+pub async fn home(
+    State(app): State<AppState>,
+    l: Lang,
+    user: SignedIn,
+) -> Result<Response, PageError> {
+    let producer = me(&app, l, &user).await?;
+    let lots = app
+        .store
+        .lots(Some(&producer.id))
+        .await?
+        .into_iter()
+        .map(|lot| LotRow {
+            quantity: format!("{} {}", lot.quantity, unit_name(l, &lot.unit)),
+            lot,
+        })
+        .collect();
+    Ok(render(
+        StatusCode::OK,
+        &WorkspacePage {
+            l,
+            nav: user.nav(),
+            status: status_name(l, &producer.status),
+            producer,
+            lots,
+        },
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "lot_form.html")]
+struct LotFormPage {
+    l: Lang,
+    nav: Nav,
+    csrf: String,
+    errors: Vec<String>,
+    groups: Vec<(&'static str, Vec<Field>)>,
+    accredited: bool,
+}
+
+/// The lot form's fields, grouped, with the values a producer typed.
+fn lot_fields(
+    l: Lang,
+    producer: &Producer,
+    institutes: &[(String, String)],
+    form: Option<&CsrfForm>,
+) -> Vec<(&'static str, Vec<Field>)> {
+    let value = |name: &str| form.map(|f| f.get(name).to_owned()).unwrap_or_default();
+    let options = |values: &[&str], name: fn(Lang, &str) -> &'static str| {
+        values
+            .iter()
+            .map(|v| ((*v).to_owned(), name(l, v).to_owned()))
+            .collect::<Vec<_>>()
+    };
+    let institute_default = if producer.institutes.len() == 1 {
+        producer.institutes[0].clone()
+    } else {
+        String::new()
+    };
+    let mut groups = vec![
+        (
+            l.s("Prodotto", "Product"),
+            vec![
+                Field::new(
+                    "product.name",
+                    l.s("Nome del prodotto", "Product name"),
+                    Kind::Text,
+                )
+                .hint(l.s(
+                    "Come compare in etichetta, per esempio «Biscotti al farro».",
+                    "As printed on the label, e.g. “Spelt biscuits”.",
+                )),
+                Field::new(
+                    "product.category",
+                    l.s("Categoria", "Category"),
+                    Kind::Select(options(CATEGORIES, category_name)),
+                ),
+                Field::new("product.gtin", "GTIN / EAN", Kind::Text)
+                    .hint(l.s(
+                        "Il codice a barre del prodotto, se ne ha uno (8, 12, 13 o 14 cifre).",
+                        "The product's barcode number, if it has one (8, 12, 13 or 14 digits).",
+                    ))
+                    .optional(),
+            ],
+        ),
+        (
+            l.s("Lotto", "Lot"),
+            vec![
+                Field::new(
+                    "institute",
+                    l.s("Istituto dove è stato prodotto", "Prison where it was made"),
+                    Kind::Select(institutes.to_vec()),
+                )
+                .value(institute_default),
+                Field::new("lot_code", l.s("Codice del lotto", "Lot code"), Kind::Text).hint(l.s(
+                    "Il vostro codice, diverso per ogni lotto.",
+                    "Your own code, different for every lot.",
+                )),
+                Field::new("quantity", l.s("Quantità", "Quantity"), Kind::Number),
+                Field::new(
+                    "unit",
+                    l.s("Unità", "Unit"),
+                    Kind::Select(options(UNITS, unit_name)),
+                )
+                .value("pcs"),
+                Field::new(
+                    "produced_from",
+                    l.s("Prodotto dal", "Made from"),
+                    Kind::Date,
+                ),
+                Field::new(
+                    "produced_to",
+                    l.s("Prodotto fino al", "Made until"),
+                    Kind::Date,
+                ),
+                Field::new(
+                    "serialised",
+                    l.s(
+                        "Un'etichetta numerata per ogni pezzo (rileva le copie)",
+                        "A numbered label for each unit (detects copies)",
+                    ),
+                    Kind::Checkbox,
+                )
+                .optional(),
+            ],
+        ),
+        (
+            l.s(
+                "Impatto sociale (solo numeri complessivi, mai dati personali)",
+                "Social impact (totals only, never personal data)",
+            ),
+            vec![
+                Field::new(
+                    "claims.detained_workers",
+                    l.s(
+                        "Persone detenute che ci hanno lavorato",
+                        "Detained people who worked on it",
+                    ),
+                    Kind::Number,
+                ),
+                Field::new(
+                    "claims.total_workers",
+                    l.s("Lavoratori in tutto", "Workers in all"),
+                    Kind::Number,
+                ),
+                Field::new(
+                    "claims.work_hours",
+                    l.s("Ore di lavoro", "Work hours"),
+                    Kind::Number,
+                ),
+                Field::new(
+                    "claims.training_hours",
+                    l.s("Ore di formazione", "Training hours"),
+                    Kind::Number,
+                )
+                .value("0"),
+                Field::new(
+                    "claims.employment",
+                    l.s("Contratto", "Contract"),
+                    Kind::Select(options(EMPLOYMENT, employment_name)),
+                ),
+                Field::new(
+                    "claims.statement",
+                    l.s("Dichiarazione", "Statement"),
+                    Kind::Textarea,
+                )
+                .hint(l.s(
+                    "Una frase sul progetto, senza nomi di persone.",
+                    "A sentence about the project, without anyone's name.",
+                ))
+                .optional(),
+            ],
+        ),
+    ];
+    if form.is_some() {
+        for (_, fields) in &mut groups {
+            for f in fields {
+                f.value = value(f.name);
+            }
+        }
+    }
+    groups
+}
+
+async fn institute_options(
+    app: &AppState,
+    producer: &Producer,
+) -> Result<Vec<(String, String)>, AppError> {
+    let mut options = Vec::new();
+    for code in &producer.institutes {
+        if let Some(i) = app.store.institute(code).await? {
+            options.push((i.code, format!("{} — {} ({})", i.name, i.city, i.region)));
+        }
+    }
+    Ok(options)
+}
+
+/// `GET /workspace/lots/new`.
+pub async fn new_lot(
+    State(app): State<AppState>,
+    l: Lang,
+    user: SignedIn,
+) -> Result<Response, PageError> {
+    let producer = me(&app, l, &user).await?;
+    let institutes = institute_options(&app, &producer).await?;
+    Ok(render(
+        StatusCode::OK,
+        &LotFormPage {
+            l,
+            nav: user.nav(),
+            csrf: user.0.csrf.clone(),
+            errors: Vec::new(),
+            groups: lot_fields(l, &producer, &institutes, None),
+            accredited: producer.is_accredited(),
+        },
+    ))
+}
+
+/// The form's text as the API's request; numbers that are not numbers are named.
+fn lot_request(form: &CsrfForm, errors: &mut Vec<FieldError>) -> LotRequest {
+    let text = |name: &str| form.get(name).to_owned();
+    let optional = |name: &str| Some(form.get(name).trim().to_owned()).filter(|v| !v.is_empty());
+    let number =
+        |name: &str, errors: &mut Vec<FieldError>| forms::number(form.get(name), name, errors);
+    let quantity = number("quantity", errors);
+    let detained = number("claims.detained_workers", errors);
+    let total = number("claims.total_workers", errors);
+    let work_hours = number("claims.work_hours", errors);
+    let training_hours = if form.get("claims.training_hours").trim().is_empty() {
+        0
+    } else {
+        number("claims.training_hours", errors)
+    };
+    let small = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
+    LotRequest {
+        institute: text("institute"),
+        product: ProductRequest {
+            name: text("product.name"),
+            category: text("product.category"),
+            gtin: optional("product.gtin"),
+        },
+        lot_code: text("lot_code"),
+        quantity,
+        unit: text("unit"),
+        produced_from: text("produced_from"),
+        produced_to: text("produced_to"),
+        serialised: matches!(form.get("serialised"), "1" | "on" | "true"),
+        claims: ClaimsRequest {
+            detained_workers: small(detained),
+            total_workers: small(total),
+            work_hours,
+            training_hours,
+            employment: text("claims.employment"),
+            statement: optional("claims.statement"),
+            evidence: Vec::new(),
+        },
+    }
+}
+
+/// `POST /workspace/lots`: registers and certifies the lot, then shows it.
+pub async fn create_lot(
+    State(app): State<AppState>,
+    l: Lang,
+    user: SignedIn,
+    form: CsrfForm,
+) -> Result<Response, PageError> {
+    let producer = me(&app, l, &user).await?;
+    let mut errors = Vec::new();
+    let request = lot_request(&form, &mut errors);
+    let mut general = Vec::new();
+    let outcome = match ValidLot::parse(request, crate::time_fmt::latest_production_date()) {
+        Ok(lot) if errors.is_empty() => {
+            Some(register_lot(&*app.store, &app.issuer, &producer.id, lot).await)
+        }
+        Ok(_) => None,
+        Err(invalid) => {
+            errors.extend(invalid.0);
+            None
+        }
+    };
+    match outcome {
+        Some(Ok((record, _))) => {
+            return Ok(Redirect::to(&format!("/workspace/lots/{}", record.id)).into_response());
+        }
+        Some(Err(RegisterError::Invalid(v))) => errors.extend(v.0),
+        Some(Err(RegisterError::NotAllowed(why))) => general.push(why),
+        Some(Err(RegisterError::Issue(IssueError::Rejected(Rejection::DuplicateLotCode)))) => {
+            errors.push(FieldError {
+                field: "lot_code".into(),
+                message: "this producer has already registered a lot with this lot_code".into(),
+            });
+        }
+        Some(Err(e)) => return Err(AppError::from(e).into()),
+        None => {}
+    }
+    let institutes = institute_options(&app, &producer).await?;
+    let mut groups = lot_fields(l, &producer, &institutes, Some(&form));
+    let mut unplaced = errors.clone();
+    for (_, fields) in &mut groups {
+        let placed: Vec<String> = fields.iter().map(|f| f.name.to_owned()).collect();
+        forms::attach(fields, &errors, l);
+        unplaced.retain(|e| !placed.contains(&e.field));
+    }
+    general.extend(
+        unplaced
+            .iter()
+            .map(|e| format!("{}: {}", e.field, forms::message(l, &e.message))),
+    );
+    Ok(render(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &LotFormPage {
+            l,
+            nav: user.nav(),
+            csrf: user.0.csrf.clone(),
+            errors: general,
+            groups,
+            accredited: producer.is_accredited(),
+        },
+    ))
+}
+
+struct LayoutLink {
+    name: &'static str,
+    label: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "lot.html")]
+struct LotPage {
+    l: Lang,
+    nav: Nav,
+    lot: LotRecord,
+    category: &'static str,
+    unit: &'static str,
+    status: &'static str,
+    status_class: String,
+    layouts: Vec<LayoutLink>,
+    scans: Vec<SerialScans>,
+    total_scans: i64,
+    invalid_scans: i64,
+}
+
+/// `GET /workspace/lots/{id}`: the lot, its certificate, labels and scans.
+pub async fn lot(
+    State(app): State<AppState>,
+    l: Lang,
+    user: SignedIn,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Response, PageError> {
+    let producer = me(&app, l, &user).await?;
+    let lot = match app.store.lot(&id).await? {
+        Some(lot) if lot.producer_id == producer.id => lot,
+        _ => return Err(PageError::NotFound(l, user.nav())),
+    };
+    let report =
+        crate::service::report::report(&*app.store, &app.keys.current(), &lot.certificate_id, None)
+            .await?;
+    let status = report.map(|r| r.status).unwrap_or_else(|| "invalid".into());
+    let scans = app.store.lot_scans(&lot.certificate_id).await?;
+    let layouts = Layout::ALL
+        .into_iter()
+        .map(|layout| LayoutLink {
+            name: layout.name(),
+            label: match layout.name() {
+                "3x8" => l.s(
+                    "A4, 24 etichette (3×8, 70×37 mm)",
+                    "A4, 24 labels (3×8, 70×37 mm)",
+                ),
+                "4x10" => l.s(
+                    "A4, 40 etichette (4×10, 52,5×29,7 mm)",
+                    "A4, 40 labels (4×10, 52.5×29.7 mm)",
+                ),
+                "2x7" => l.s(
+                    "A4, 14 etichette (2×7, 99,1×38,1 mm)",
+                    "A4, 14 labels (2×7, 99.1×38.1 mm)",
+                ),
+                _ => l.s("Rotolo 62×40 mm", "Roll 62×40 mm"),
+            },
+        })
+        .collect();
+    Ok(render(
+        StatusCode::OK,
+        &LotPage {
+            l,
+            nav: user.nav(),
+            category: category_name(l, &lot.product_category),
+            unit: unit_name(l, &lot.unit),
+            status: status_name(l, &status),
+            status_class: status,
+            layouts,
+            total_scans: scans.iter().map(|s| s.scans).sum(),
+            invalid_scans: scans.iter().map(|s| s.invalid).sum(),
+            scans: scans.into_iter().take(100).collect(),
+            lot,
+        },
+    ))
+}
