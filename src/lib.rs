@@ -20,6 +20,7 @@
 pub mod cli;
 pub mod config;
 pub mod crypto;
+pub mod csv;
 pub mod demo;
 pub mod domain;
 pub mod http;
