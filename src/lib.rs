@@ -14,12 +14,15 @@
 //!   that can only be built valid.
 //! - [`crypto`]: JCS, hashes, keys and the offline bundle check (shared by server and CLI).
 //! - [`store`]: one trait, a SQLite and a PostgreSQL implementation.
+//! - [`charts`] and [`csv`]: SVG charts and spreadsheet-safe CSV cells for exports.
 //!
 //! Hard rule: nothing anywhere describes a detained person; claims are aggregates.
 
+pub mod charts;
 pub mod cli;
 pub mod config;
 pub mod crypto;
+pub mod csv;
 pub mod demo;
 pub mod domain;
 pub mod http;

@@ -9,6 +9,7 @@ use axum::response::{Html, IntoResponse, Response};
 use super::AppState;
 use super::error::AppError;
 use super::session::{Lang, Nav, Viewer};
+use crate::csv;
 use crate::service::report::report;
 
 /// Most codes checked in one go (as the bulk API).
@@ -92,14 +93,6 @@ pub fn codes_from(text: &str) -> Vec<String> {
             (ok && seen.insert(code.clone())).then_some(code)
         })
         .collect()
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
 }
 
 /// Checks the submitted codes.
@@ -187,15 +180,14 @@ pub async fn submit(
     }
     let valid = rows.iter().filter(|r| r.status == "valid").count();
     if as_csv {
-        let mut out = String::from("id,status,product,producer\r\n");
+        let mut out = csv::row(&["id", "status", "product", "producer"]);
         for r in &rows {
-            out.push_str(&format!(
-                "{},{},{},{}\r\n",
-                csv_field(&r.id),
-                csv_field(&r.status),
-                csv_field(&r.product),
-                csv_field(&r.producer)
-            ));
+            out.push_str(&csv::row(&[
+                csv::field(&r.id),
+                csv::field(&r.status),
+                csv::field(&r.product),
+                csv::field(&r.producer),
+            ]));
         }
         return Ok((
             [

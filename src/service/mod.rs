@@ -1,9 +1,10 @@
 //! Operations that tie the domain, the signing keys and the store together: issuing
-//! entries, building verification reports, auditing the register.
+//! entries, building verification reports, auditing the register, impact figures.
 
 pub mod accounts;
 pub mod audit;
 pub mod credential;
+pub mod impact;
 pub mod issuer;
 pub mod keys;
 pub mod labels;
