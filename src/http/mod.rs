@@ -6,6 +6,7 @@ pub mod extract;
 
 mod account_pages;
 mod admin;
+mod audit_page;
 mod bulk_page;
 mod certificates;
 mod forms;
@@ -142,6 +143,10 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/tokens", axum::routing::post(admin::create_token))
         .route("/admin/users", axum::routing::post(admin::create_user))
         .route("/admin/certificates/status", axum::routing::post(admin::certificate_status))
+        .route("/audit", axum::routing::get(audit_page::dashboard))
+        .route("/audit/impact.csv", axum::routing::get(audit_page::export))
+        .route("/audit/impact.json", axum::routing::get(audit_page::export))
+        .route("/audit/trail.csv", axum::routing::get(audit_page::trail_csv))
         .route("/workspace", axum::routing::get(workspace::home))
         .route("/workspace/lots/new", axum::routing::get(workspace::new_lot))
         .route("/workspace/lots", axum::routing::post(workspace::create_lot))
