@@ -10,6 +10,7 @@ fn main() {
         "origine_rsvg",
         "origine_py",
         "origine_chromium",
+        "origine_chromedriver",
     ] {
         println!("cargo::rustc-check-cfg=cfg({cfg})");
     }
@@ -29,6 +30,9 @@ fn main() {
     if runs("chromium", &["--version"]) {
         println!("cargo::rustc-cfg=origine_chromium");
     }
+    if runs("chromium", &["--version"]) && runs("chromedriver", &["--version"]) {
+        println!("cargo::rustc-cfg=origine_chromedriver");
+    }
     if runs("python3", &["-c", "import cryptography, rfc8785"]) {
         println!("cargo::rustc-cfg=origine_py");
     }
@@ -38,6 +42,7 @@ fn main() {
         "/usr/bin/zbarimg",
         "/usr/bin/rsvg-convert",
         "/usr/bin/chromium",
+        "/usr/bin/chromedriver",
     ] {
         println!("cargo::rerun-if-changed={tool}");
     }
