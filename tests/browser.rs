@@ -26,7 +26,7 @@ impl Driver {
             .local_addr()
             .unwrap()
             .port();
-        let child = Command::new("chromedriver")
+        let mut child = Command::new("chromedriver")
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -42,6 +42,8 @@ impl Driver {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("chromedriver did not listen on {port}");
     }
 
