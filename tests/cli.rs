@@ -203,6 +203,97 @@ async fn admin_create_key_prints_only_a_working_token() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+#[tokio::test]
+async fn admin_create_user_prints_only_a_password_that_logs_in() {
+    let app = TestApp::sqlite().await;
+    let seed = app.seed().await;
+    let out = origine(&app)
+        .args([
+            "admin",
+            "create-user",
+            "--email",
+            "Ufficio@Coop-Uno.it",
+            "--role",
+            "producer",
+            "--producer",
+            &seed.producer,
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 1);
+    let password = stdout.trim();
+    assert_eq!(password.len(), 20);
+    let web = support::web::Visitor::new(&app);
+    let page = web.login("ufficio@coop-uno.it", password).await;
+    assert_eq!(page.location(), "/workspace");
+    let trail = app.state.store.admin_actions(1).await.unwrap();
+    assert_eq!(
+        (trail[0].actor.as_str(), trail[0].action.as_str()),
+        ("cli", "create_user")
+    );
+
+    // A chosen password from standard input; nothing is printed.
+    let mut child = origine(&app)
+        .args([
+            "admin",
+            "create-user",
+            "--email",
+            "ispettore@cnel.example",
+            "--role",
+            "auditor",
+            "--password-stdin",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"una frase lunga e segreta\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert!(out.stdout.is_empty());
+    web.clear_cookies();
+    assert_eq!(
+        web.login("ispettore@cnel.example", "una frase lunga e segreta")
+            .await
+            .location(),
+        "/audit"
+    );
+
+    // Mistakes are usage errors naming the flag; the same email twice is refused.
+    for (args, flag) in [
+        (
+            vec!["--email", "not-an-email", "--role", "auditor"],
+            "--email",
+        ),
+        (
+            vec!["--email", "a@b.example", "--role", "producer"],
+            "--producer",
+        ),
+        (vec!["--email", "a@b.example", "--role", "root"], "--role"),
+        (
+            vec!["--email", "ispettore@cnel.example", "--role", "auditor"],
+            "--email",
+        ),
+    ] {
+        let out = origine(&app)
+            .args(["admin", "create-user"])
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out));
+        assert!(text(&out).contains(flag), "{args:?}: {}", text(&out));
+    }
+    assert_eq!(app.state.store.users().await.unwrap().len(), 2);
+}
+
 #[test]
 fn keygen_writes_a_private_key_and_serve_refuses_one_others_can_read() {
     let dir = tempfile::tempdir().unwrap();

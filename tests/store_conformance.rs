@@ -8,7 +8,10 @@ use std::sync::Arc;
 use origine::crypto::jcs;
 use origine::domain::institute::{Institute, InstituteRequest};
 use origine::domain::producer::{NewProducer, ProducerRequest};
-use origine::store::{LotRecord, NewEntry, NewToken, Rejection, Sealed, Store, StoreError};
+use origine::store::{
+    AdminAction, LotRecord, NewEntry, NewSession, NewToken, NewUser, Rejection, Sealed, Store,
+    StoreError,
+};
 
 async fn sqlite_store() -> (Arc<dyn Store>, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
@@ -57,6 +60,7 @@ conformance!(
     producer_status_is_the_latest_status_entry,
     lots_are_listed_per_producer,
     the_status_feed_is_newest_first_and_scoped_by_producer,
+    users_sessions_and_the_admin_trail,
 );
 
 fn institute(code: &str) -> Institute {
@@ -377,4 +381,184 @@ async fn the_status_feed_is_newest_first_and_scoped_by_producer(store: &dyn Stor
         .collect();
     assert_eq!(p2, [4, 3]);
     assert_eq!(store.status_feed(None, 1).await.unwrap().len(), 1);
+}
+
+async fn users_sessions_and_the_admin_trail(store: &dyn Store) {
+    with_producer(store).await;
+    let producer_id = store.producers().await.unwrap()[0].id.clone();
+    let user = |id: &str, email: &str, role: &str, producer: Option<&str>| NewUser {
+        id: id.into(),
+        email: email.into(),
+        password_hash: format!("$argon2id$hash-of-{id}"),
+        role: role.into(),
+        producer_id: producer.map(str::to_owned),
+        created_at: "2026-11-24T09:00:00Z".into(),
+    };
+    store
+        .insert_user(&user(
+            "u1",
+            "ufficio@coop.example",
+            "producer",
+            Some(&producer_id),
+        ))
+        .await
+        .unwrap();
+    store
+        .insert_user(&user("u2", "audit@cnel.example", "auditor", None))
+        .await
+        .unwrap();
+    let taken = store
+        .insert_user(&user("u3", "ufficio@coop.example", "admin", None))
+        .await;
+    assert!(
+        matches!(taken, Err(StoreError::Conflict("email"))),
+        "{taken:?}"
+    );
+    // A producer account must name its producer, and only a producer account may.
+    assert!(
+        store
+            .insert_user(&user("u4", "x@coop.example", "producer", None))
+            .await
+            .is_err()
+    );
+    assert!(
+        store
+            .insert_user(&user("u5", "y@coop.example", "auditor", Some(&producer_id)))
+            .await
+            .is_err()
+    );
+    let (found, hash) = store
+        .user_credentials("ufficio@coop.example")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (found.id.as_str(), found.role.as_str(), hash.as_str()),
+        ("u1", "producer", "$argon2id$hash-of-u1")
+    );
+    assert_eq!(found.producer_id.as_deref(), Some(producer_id.as_str()));
+    assert!(
+        store
+            .user_credentials("nobody@coop.example")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let emails: Vec<String> = store
+        .users()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| u.email)
+        .collect();
+    assert_eq!(emails, ["audit@cnel.example", "ufficio@coop.example"]);
+
+    let session = |hash: &str, user: &str, created: &str, expires: &str| NewSession {
+        id_hash: hash.into(),
+        user_id: user.into(),
+        csrf: format!("csrf-{hash}"),
+        created_at: created.into(),
+        expires_at: expires.into(),
+    };
+    store
+        .insert_session(&session(
+            "s-old",
+            "u1",
+            "2026-11-24T00:00:00Z",
+            "2026-11-24T08:00:00Z",
+        ))
+        .await
+        .unwrap();
+    store
+        .insert_session(&session(
+            "s1",
+            "u1",
+            "2026-11-24T09:00:00Z",
+            "2026-11-24T21:00:00Z",
+        ))
+        .await
+        .unwrap();
+    let live = store
+        .session("s1", "2026-11-24T10:00:00Z")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (live.user.email.as_str(), live.csrf.as_str()),
+        ("ufficio@coop.example", "csrf-s1")
+    );
+    assert!(
+        store
+            .session("s1", "2026-11-24T21:00:01Z")
+            .await
+            .unwrap()
+            .is_none(),
+        "expired"
+    );
+    assert!(
+        store
+            .session("s-old", "2026-11-24T07:00:00Z")
+            .await
+            .unwrap()
+            .is_none(),
+        "dropped when s1 was stored"
+    );
+    store
+        .insert_session(&session(
+            "s2",
+            "u1",
+            "2026-11-24T09:30:00Z",
+            "2026-11-24T21:30:00Z",
+        ))
+        .await
+        .unwrap();
+    store.delete_session("s2").await.unwrap();
+    assert!(
+        store
+            .session("s2", "2026-11-24T10:00:00Z")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // A new password ends every session of the account.
+    store.set_password("u1", "$argon2id$new").await.unwrap();
+    assert!(
+        store
+            .session("s1", "2026-11-24T10:00:00Z")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        store
+            .user_credentials("ufficio@coop.example")
+            .await
+            .unwrap()
+            .unwrap()
+            .1,
+        "$argon2id$new"
+    );
+
+    for (i, action) in ["create_institute", "accredit_producer", "producer_status"]
+        .iter()
+        .enumerate()
+    {
+        store
+            .record_action(&AdminAction {
+                at: format!("2026-11-24T09:0{i}:00Z"),
+                actor: "user:admin@origine.example".into(),
+                action: (*action).into(),
+                subject: format!("s{i}"),
+                detail: "<b>detail</b>".into(),
+            })
+            .await
+            .unwrap();
+    }
+    let trail = store.admin_actions(2).await.unwrap();
+    assert_eq!(trail.len(), 2);
+    assert_eq!(
+        (trail[0].action.as_str(), trail[1].action.as_str()),
+        ("producer_status", "accredit_producer")
+    );
+    assert_eq!(store.admin_actions(u32::MAX).await.unwrap().len(), 3);
 }
