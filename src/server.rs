@@ -39,6 +39,7 @@ pub async fn build(config: &Config, base_url: String) -> anyhow::Result<AppState
         base_url,
         witnesses: config.witnesses.clone(),
         limiter: crate::http::limits::RateLimiter::new(config.rate_limit),
+        reports: crate::service::report_cache::ReportCache::new(&config.database_url),
     })))
 }
 

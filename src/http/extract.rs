@@ -160,8 +160,9 @@ impl FromRequestParts<AppState> for Caller {
             .map(str::trim)
             .ok_or(AppError::Unauthorized)?;
         let record = state
-            .store
-            .token_by_hash(&jcs::sha256_hex(token.as_bytes()))
+            .issuer
+            .directory()
+            .token(&*state.store, &jcs::sha256_hex(token.as_bytes()))
             .await?
             .ok_or(AppError::Unauthorized)?;
         Ok(Self(record))

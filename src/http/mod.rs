@@ -46,6 +46,8 @@ pub struct App {
     pub witnesses: Vec<String>,
     /// Per-client request limits.
     pub limiter: limits::RateLimiter,
+    /// Verification reports remembered until the database or the keys change.
+    pub reports: crate::service::report_cache::ReportCache,
 }
 
 /// Shared handle to [`App`], cheap to clone into each request.
