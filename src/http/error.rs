@@ -279,6 +279,9 @@ impl From<IssueError> for AppError {
                 field: "lot_code",
                 detail: "this producer has already registered a lot with this lot_code".into(),
             },
+            IssueError::Rejected(rejection @ Rejection::ProducerNotAccredited(_)) => {
+                Self::Forbidden(rejection.to_string())
+            }
             IssueError::Store(cause) => Self::Unavailable(cause),
             IssueError::Closed => Self::Unavailable("issuer stopped".into()),
         }

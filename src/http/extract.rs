@@ -176,8 +176,9 @@ impl FromRequestParts<AppState> for Caller {
             .map(str::trim);
         if let Some(token) = bearer {
             let record = state
-                .store
-                .token_by_hash(&jcs::sha256_hex(token.as_bytes()))
+                .issuer
+                .directory()
+                .token(&*state.store, &jcs::sha256_hex(token.as_bytes()))
                 .await?
                 .ok_or(AppError::Unauthorized)?;
             return Ok(Self {

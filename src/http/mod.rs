@@ -56,6 +56,8 @@ pub struct App {
     pub last_audit: crate::service::audit::LastAudit,
     /// Failed logins, per email and per client address.
     pub login_limiter: limits::RateLimiter<String>,
+    /// Verification reports remembered until the database or the keys change.
+    pub reports: crate::service::report_cache::ReportCache,
 }
 
 /// Shared handle to [`App`], cheap to clone into each request.

@@ -397,6 +397,9 @@ pub async fn create_lot(
                 message: "this producer has already registered a lot with this lot_code".into(),
             });
         }
+        Some(Err(RegisterError::Issue(IssueError::Rejected(
+            rejection @ Rejection::ProducerNotAccredited(_),
+        )))) => general.push(rejection.to_string()),
         Some(Err(e)) => return Err(AppError::from(e).into()),
         None => {}
     }

@@ -16,6 +16,8 @@ use crate::domain::key_event::KeyEvent;
 use crate::domain::status::{StatusChange, Subject};
 use crate::store::{LogEntry, NewEntry, Rejection, Sealed, Store};
 
+use super::directory::Directory;
+
 /// Most requests committed in one transaction.
 const MAX_BATCH: usize = 512;
 
@@ -48,14 +50,22 @@ struct Job {
 #[derive(Clone)]
 pub struct Issuer {
     jobs: mpsc::Sender<Job>,
+    directory: Arc<Directory>,
 }
 
 impl Issuer {
     /// Starts the issuing task on the current runtime.
     pub fn start(store: Arc<dyn Store>, keys: Arc<KeyHandle>) -> Self {
         let (jobs, rx) = mpsc::channel(4 * MAX_BATCH);
-        tokio::spawn(run(rx, store, keys));
-        Self { jobs }
+        let directory = Arc::new(Directory::default());
+        tokio::spawn(run(rx, store, keys, directory.clone()));
+        Self { jobs, directory }
+    }
+
+    /// Tokens, producers and institutes as this process recently read them; the issuer
+    /// forgets a producer when it commits a status change about it.
+    pub fn directory(&self) -> &Directory {
+        &self.directory
     }
 
     /// Logs a status change of a certificate or producer; returns it once committed.
@@ -93,7 +103,12 @@ impl Issuer {
     }
 }
 
-async fn run(mut rx: mpsc::Receiver<Job>, store: Arc<dyn Store>, handle: Arc<KeyHandle>) {
+async fn run(
+    mut rx: mpsc::Receiver<Job>,
+    store: Arc<dyn Store>,
+    handle: Arc<KeyHandle>,
+    directory: Arc<Directory>,
+) {
     let mut jobs = Vec::with_capacity(MAX_BATCH);
     while rx.recv_many(&mut jobs, MAX_BATCH).await > 0 {
         let batch: Vec<NewEntry> = jobs.iter().map(|j| j.entry.clone()).collect();
@@ -106,6 +121,11 @@ async fn run(mut rx: mpsc::Receiver<Job>, store: Arc<dyn Store>, handle: Arc<Key
         let result = store.append(batch, &mut seal).await;
         match result {
             Ok(outcomes) => {
+                for entry in outcomes.iter().flatten() {
+                    if entry.kind == "producer_status" {
+                        directory.forget_producer(&entry.subject);
+                    }
+                }
                 for (job, outcome) in jobs.drain(..).zip(outcomes) {
                     let _ = job.reply.send(outcome.map_err(IssueError::from));
                 }

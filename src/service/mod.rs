@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod credential;
+pub mod directory;
 pub mod impact;
 pub mod issuer;
 pub mod keys;
@@ -11,6 +12,7 @@ pub mod labels;
 pub mod log;
 pub mod register;
 pub mod report;
+pub mod report_cache;
 pub mod tokens;
 pub mod trail;
 pub mod witness;

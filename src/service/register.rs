@@ -64,8 +64,9 @@ pub async fn register_lot(
     producer_id: &str,
     lot: ValidLot,
 ) -> Result<(LotRecord, LogEntry), RegisterError> {
-    let producer = store
-        .producer(producer_id)
+    let directory = issuer.directory();
+    let producer = directory
+        .producer(store, producer_id)
         .await?
         .ok_or_else(|| RegisterError::NotAllowed("this producer does not exist".into()))?;
     if !producer.is_accredited() {
@@ -74,7 +75,7 @@ pub async fn register_lot(
             producer.status
         )));
     }
-    let institute = match store.institute(&lot.institute).await? {
+    let institute = match directory.institute(store, &lot.institute).await? {
         Some(i) if producer.institutes.contains(&i.code) => i,
         Some(_) => {
             return Err(ValidationErrors::one(

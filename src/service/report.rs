@@ -76,10 +76,19 @@ pub async fn report(
     id: &str,
     unit: Option<&UnitScan>,
 ) -> Result<Option<Report>> {
+    build_report(store, &Trust::of(keys), id, unit).await
+}
+
+/// [`report`], against a keys document already built.
+pub(crate) async fn build_report(
+    store: &dyn Store,
+    trust: &Trust,
+    id: &str,
+    unit: Option<&UnitScan>,
+) -> Result<Option<Report>> {
     let Some(entry) = store.certificate_entry(id).await? else {
         return Ok(None);
     };
-    let trust = Trust::of(keys);
     let document = &trust.document;
     let bundle = bundle_of(&entry);
     let key = trust.memo_key(&entry);
@@ -113,11 +122,10 @@ pub async fn report(
         ));
     }
 
-    let mut history =
-        signed_history(store, &trust, "certificate_status", id, &mut warnings).await?;
+    let mut history = signed_history(store, trust, "certificate_status", id, &mut warnings).await?;
     let producer_id = cert["producer"]["id"].as_str().unwrap_or_default();
     let producer_history =
-        signed_history(store, &trust, "producer_status", producer_id, &mut warnings).await?;
+        signed_history(store, trust, "producer_status", producer_id, &mut warnings).await?;
     let producer_status = producer_history
         .last()
         .map_or("accredited", |s| s.status.as_str())
@@ -208,14 +216,14 @@ const MEMO_CAPACITY: usize = 200_000;
 static MEMO: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<[u8; 32], Memo>>> =
     std::sync::LazyLock::new(Default::default);
 
-/// The keys document a report checks against, and its digest, built once per report.
-struct Trust {
+/// The keys document a report checks against, and its digest.
+pub(crate) struct Trust {
     document: crate::crypto::KeysDocument,
-    fingerprint: [u8; 32],
+    pub(crate) fingerprint: [u8; 32],
 }
 
 impl Trust {
-    fn of(keys: &Keyring) -> Self {
+    pub(crate) fn of(keys: &Keyring) -> Self {
         use sha2::{Digest, Sha256};
         let document = keys.document();
         let fingerprint = Sha256::digest(serde_json::to_vec(&document).unwrap_or_default()).into();

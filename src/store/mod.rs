@@ -208,6 +208,9 @@ pub struct Sealed {
 pub enum Rejection {
     #[error("lot_code is already used by this producer")]
     DuplicateLotCode,
+    /// The producer's latest status entry, read inside the append, is not `accredited`.
+    #[error("the producer is {0}: it cannot certify new lots")]
+    ProducerNotAccredited(String),
 }
 
 /// Signs entry `i` of a batch given its `seq` and the hash of the entry before it.
@@ -435,27 +438,72 @@ pub(crate) struct Plan<'a> {
     pub last_hash: String,
 }
 
+/// What an append reads under the head lock before it decides.
+pub(crate) struct Known {
+    /// (producer, lot code) pairs of the batch's lots already registered.
+    pub taken: std::collections::HashSet<(String, String)>,
+    /// Latest status of the batch's producers that have a status entry (others are
+    /// accredited).
+    pub producer_status: HashMap<String, String>,
+}
+
+/// Producers whose certificates are in `batch`, for reading their status.
+pub(crate) fn batch_producers(batch: &[NewEntry]) -> Vec<&str> {
+    let mut ids: Vec<&str> = batch
+        .iter()
+        .filter_map(|e| match e {
+            NewEntry::Certificate { lot } => Some(lot.producer_id.as_str()),
+            NewEntry::Status { .. } => None,
+        })
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
 /// Decides, signs and hashes a batch in log order, the same for every database: duplicate
-/// lot codes are rejected without using a `seq`; each accepted entry is sealed with the
-/// hash of the one before it and added to the tree.
+/// lot codes and lots of producers that are not accredited (as of this transaction, and of
+/// the status entries earlier in the batch) are rejected without using a `seq`; each
+/// accepted entry is sealed with the hash of the one before it and added to the tree.
 pub(crate) fn plan_append<'a>(
     batch: &'a [NewEntry],
     mut size: i64,
     mut last_hash: String,
-    existing: &std::collections::HashSet<(String, String)>,
+    known: Known,
     tree: &mut TreeBatch,
     seal: &mut SealFn<'_>,
 ) -> Result<Plan<'a>> {
+    let Known {
+        taken: existing,
+        mut producer_status,
+    } = known;
     let mut taken = std::collections::HashSet::new();
     let mut outcomes = Vec::with_capacity(batch.len());
     let mut rows = Vec::with_capacity(batch.len());
     for (i, item) in batch.iter().enumerate() {
-        if let NewEntry::Certificate { lot } = item {
-            let key = (lot.producer_id.clone(), lot.lot_code.clone());
-            if existing.contains(&key) || !taken.insert(key) {
-                outcomes.push(Err(Rejection::DuplicateLotCode));
-                continue;
+        match item {
+            NewEntry::Certificate { lot } => {
+                if let Some(status) = producer_status
+                    .get(&lot.producer_id)
+                    .filter(|s| *s != "accredited")
+                {
+                    outcomes.push(Err(Rejection::ProducerNotAccredited(status.clone())));
+                    continue;
+                }
+                let key = (lot.producer_id.clone(), lot.lot_code.clone());
+                if existing.contains(&key) || !taken.insert(key) {
+                    outcomes.push(Err(Rejection::DuplicateLotCode));
+                    continue;
+                }
             }
+            NewEntry::Status {
+                kind: "producer_status",
+                subject,
+                status,
+            } => {
+                producer_status.insert(subject.clone(), status.clone());
+            }
+            NewEntry::Status { .. } => {}
         }
         let seq = u64::try_from(size).unwrap_or_default();
         let sealed = seal(i, seq, &last_hash).map_err(StoreError::Seal)?;

@@ -15,6 +15,7 @@ use super::{
     Rejection, Result, ScanCounts, SealFn, SerialScans, SessionRecord, Store, StoreError,
     StoredCheckpoint, TokenRecord, TreeBatch, UserRecord, conflict, node_key, plan_append, to_hash,
 };
+use super::{Known, batch_producers};
 use crate::domain::institute::Institute;
 use crate::domain::producer::{NewProducer, Producer};
 use crate::log::merkle::{self, Hash, NodeId};
@@ -266,8 +267,11 @@ impl Store for SqliteStore {
             let nodes = fetch_nodes(&mut tx, &frontier).await?;
             tree.seed(nodes);
         }
-        let existing = taken_lot_codes(&mut tx, &batch).await?;
-        let plan = plan_append(&batch, size, last_hash, &existing, &mut tree, seal)?;
+        let known = Known {
+            taken: taken_lot_codes(&mut tx, &batch).await?,
+            producer_status: producer_statuses(&mut tx, &batch).await?,
+        };
+        let plan = plan_append(&batch, size, last_hash, known, &mut tree, seal)?;
         let now = crate::time_fmt::now();
         for chunk in plan.rows.chunks(INSERT_CHUNK) {
             let mut q = QueryBuilder::<Sqlite>::new(
@@ -839,4 +843,28 @@ async fn taken_lot_codes(
         taken.extend(rows);
     }
     Ok(taken)
+}
+
+/// The latest status of the batch's producers that have status entries, read under the
+/// head lock: what a certificate of theirs is decided on.
+async fn producer_statuses(
+    conn: &mut sqlx::SqliteConnection,
+    batch: &[NewEntry],
+) -> Result<HashMap<String, String>> {
+    let mut out = HashMap::new();
+    for chunk in batch_producers(batch).chunks(INSERT_CHUNK) {
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "SELECT e.subject, e.status FROM log_entries e \
+             WHERE e.kind = 'producer_status' AND e.seq = (SELECT MAX(s.seq) FROM log_entries s \
+             WHERE s.kind = 'producer_status' AND s.subject = e.subject) AND e.subject IN (",
+        );
+        let mut ids = q.separated(", ");
+        for id in chunk {
+            ids.push_bind(id.to_string());
+        }
+        q.push(")");
+        let rows: Vec<(String, Option<String>)> = q.build_query_as().fetch_all(&mut *conn).await?;
+        out.extend(rows.into_iter().map(|(p, s)| (p, s.unwrap_or_default())));
+    }
+    Ok(out)
 }
