@@ -21,6 +21,9 @@ fn chromium(profile: &std::path::Path, args: &[&str]) -> std::process::Output {
             "--no-first-run",
             "--hide-scrollbars",
             "--window-size=390,1400",
+            // An Italian phone: the page speaks the browser's language.
+            "--lang=it-IT",
+            "--accept-lang=it-IT,it",
         ])
         .arg(format!("--user-data-dir={}", profile.display()))
         .args(args)
