@@ -11,6 +11,7 @@ use super::AppState;
 use super::error::AppError;
 use super::extract::{ApiPath, ApiQuery};
 use super::session::{Lang, Nav, Viewer};
+use super::workspace::{employment_name, unit_name};
 use crate::service::report::{Report, StatusChangeView, report};
 
 /// Renders a template as an HTML response.
@@ -28,12 +29,13 @@ struct CertificatePage {
     nav: Nav,
     id: String,
     seq: i64,
+    /// `valid`, `suspended`, `revoked`, `suspicious` or `invalid`: the verdict's class.
     status: String,
-    verdict_it: &'static str,
-    verdict_en: &'static str,
+    verdict: Verdict,
     product: String,
+    producer_id: String,
     producer: String,
-    legal_form: String,
+    legal_form: &'static str,
     vat_number: String,
     institute: String,
     city: String,
@@ -41,54 +43,194 @@ struct CertificatePage {
     lot_code: String,
     quantity: u64,
     unit: String,
-    produced_from: String,
-    produced_to: String,
+    produced: String,
     gtin: Option<String>,
-    detained_workers: u64,
-    total_workers: u64,
-    work_hours: u64,
-    training_hours: u64,
-    employment: String,
-    employment_it: &'static str,
+    claims: Vec<String>,
     statement: Option<String>,
-    issued_at: String,
+    /// The issue and every status change since, oldest first.
     history: Vec<HistoryRow>,
+    /// The report's warnings as the API gives them (English, technical).
     warnings: Vec<String>,
+}
+
+/// The verdict in words: a title, a sign that does not rely on colour, what it means and,
+/// when a check failed, what went wrong.
+struct Verdict {
+    title: &'static str,
+    sign: &'static str,
+    note: &'static str,
+    problems: Vec<&'static str>,
+}
+
+impl Verdict {
+    fn of(r: &Report, l: Lang) -> Self {
+        // Whether the certificate's own status (not the producer's) decided the verdict.
+        let own = r
+            .status_history
+            .iter()
+            .rev()
+            .find(|h| h.subject == "certificate")
+            .is_some_and(|h| h.status == r.status);
+        let (title, sign, note) = match r.status.as_str() {
+            "valid" => (
+                l.s("Certificato valido", "Valid certificate"),
+                "✓",
+                l.s(
+                    "Il certificato è autentico, è nel registro pubblico e il produttore è accreditato. Controllato adesso.",
+                    "The certificate is genuine, it is in the public register and the producer is accredited. Checked just now.",
+                ),
+            ),
+            "suspended" => (
+                l.s("Certificato sospeso", "Certificate suspended"),
+                "!",
+                if own {
+                    l.s(
+                        "Per ora questo certificato non garantisce il prodotto. Il motivo è nella storia qui sotto.",
+                        "For now this certificate does not vouch for the product. The reason is in the history below.",
+                    )
+                } else {
+                    l.s(
+                        "Il produttore è sospeso: per ora questo certificato non garantisce il prodotto.",
+                        "The producer is suspended: for now this certificate does not vouch for the product.",
+                    )
+                },
+            ),
+            "revoked" => (
+                l.s("Certificato revocato", "Certificate revoked"),
+                "✗",
+                if own {
+                    l.s(
+                        "Questo certificato non garantisce più il prodotto. Il motivo è nella storia qui sotto.",
+                        "This certificate no longer vouches for the product. The reason is in the history below.",
+                    )
+                } else {
+                    l.s(
+                        "L'accreditamento del produttore è stato revocato: questo certificato non garantisce più il prodotto.",
+                        "The producer's accreditation was revoked: this certificate no longer vouches for the product.",
+                    )
+                },
+            ),
+            "suspicious" => (
+                l.s(
+                    "Etichetta sospetta: potrebbe essere una copia",
+                    "Suspicious label: it may have been copied",
+                ),
+                "!",
+                l.s(
+                    "Il certificato è autentico, ma questa etichetta numerata è stata letta troppe volte e in troppi posti: potrebbe essere stata copiata su prodotti falsi.",
+                    "The certificate is genuine, but this numbered label has been scanned too often and in too many places: it may have been copied onto fake products.",
+                ),
+            ),
+            _ => (
+                l.s("Certificato NON valido", "Certificate NOT valid"),
+                "✗",
+                l.s(
+                    "Non fidarti di questa etichetta: il certificato non ha superato i controlli.",
+                    "Do not trust this label: the certificate failed verification.",
+                ),
+            ),
+        };
+        let c = &r.checks;
+        let mut problems = Vec::new();
+        if !c.signature {
+            problems.push(l.s(
+                "La firma non corrisponde alle chiavi pubbliche di Origine.",
+                "The signature does not match Origine's public keys.",
+            ));
+        }
+        if !c.hash {
+            problems.push(l.s(
+                "Il contenuto del certificato è stato cambiato dopo la firma.",
+                "The certificate's content was changed after it was signed.",
+            ));
+        }
+        if !c.chain {
+            problems.push(l.s(
+                "Il certificato non è collegato correttamente al registro pubblico.",
+                "The certificate is not correctly linked into the public register.",
+            ));
+        }
+        if !c.inclusion {
+            problems.push(l.s(
+                "Il certificato manca dal registro pubblico firmato.",
+                "The certificate is missing from the signed public register.",
+            ));
+        }
+        match c.serial.as_str() {
+            "unknown" => problems.push(l.s(
+                "Questa etichetta numerata non è stata stampata da Origine.",
+                "This numbered label was not printed by Origine.",
+            )),
+            "out_of_range" => problems.push(l.s(
+                "Il numero di questa etichetta non appartiene al lotto.",
+                "This label's number does not belong to the lot.",
+            )),
+            _ => {}
+        }
+        Self {
+            title,
+            sign,
+            note,
+            problems,
+        }
+    }
 }
 
 /// One line of the status history, in words.
 struct HistoryRow {
     when: String,
-    what_it: &'static str,
-    status_it: &'static str,
-    status: String,
+    /// What changed and how, e.g. "Certificato sospeso".
+    what: &'static str,
     reason: String,
 }
 
 impl HistoryRow {
-    fn from_view(h: StatusChangeView) -> Self {
+    fn from_view(h: StatusChangeView, l: Lang) -> Self {
+        let producer = h.subject == "producer";
+        let what = match (producer, h.status.as_str()) {
+            (true, "accredited") => l.s("Produttore accreditato", "Producer accredited"),
+            (true, "suspended") => l.s("Produttore sospeso", "Producer suspended"),
+            (true, "revoked") => l.s("Produttore revocato", "Producer revoked"),
+            (true, _) => l.s("Stato del produttore cambiato", "Producer's status changed"),
+            (false, "valid") => l.s("Certificato di nuovo valido", "Certificate valid again"),
+            (false, "suspended") => l.s("Certificato sospeso", "Certificate suspended"),
+            (false, "revoked") => l.s("Certificato revocato", "Certificate revoked"),
+            (false, _) => l.s(
+                "Stato del certificato cambiato",
+                "Certificate's status changed",
+            ),
+        };
         Self {
             when: readable_time(&h.effective_at),
-            what_it: if h.subject == "producer" {
-                "produttore"
-            } else {
-                "certificato"
-            },
-            status_it: match h.status.as_str() {
-                "valid" => "valido",
-                "accredited" => "accreditato",
-                "suspended" => "sospeso",
-                "revoked" => "revocato",
-                _ => "altro",
-            },
-            status: h.status,
+            what,
             reason: h.reason,
         }
     }
 }
 
+/// The certificate's issue and the status changes of it and of its producer, oldest first.
+fn history(l: Lang, issued_at: &str, changes: Vec<StatusChangeView>) -> Vec<HistoryRow> {
+    let mut rows = vec![(
+        issued_at.to_owned(),
+        HistoryRow {
+            when: readable_time(issued_at),
+            what: l.s("Certificato emesso", "Certificate issued"),
+            reason: String::new(),
+        },
+    )];
+    rows.extend(
+        changes
+            .into_iter()
+            .map(|h| (h.effective_at.clone(), HistoryRow::from_view(h, l))),
+    );
+    // RFC 3339 times in UTC sort as text; the sort is stable, so at equal times the issue
+    // comes first and changes keep the order of the log.
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    rows.into_iter().map(|(_, row)| row).collect()
+}
+
 /// `2026-11-24T09:30:00Z` as `24/11/2026 09:30 UTC`.
-fn readable_time(rfc3339: &str) -> String {
+pub fn readable_time(rfc3339: &str) -> String {
     match (
         rfc3339.get(0..4),
         rfc3339.get(5..7),
@@ -98,6 +240,85 @@ fn readable_time(rfc3339: &str) -> String {
         (Some(y), Some(m), Some(d), Some(hm)) => format!("{d}/{m}/{y} {hm} UTC"),
         _ => rfc3339.to_owned(),
     }
+}
+
+/// `2026-11-24` as `24/11/2026`, like [`readable_time`].
+pub fn readable_date(date: &str) -> String {
+    match (date.get(0..4), date.get(5..7), date.get(8..10)) {
+        (Some(y), Some(m), Some(d)) if date.len() == 10 => format!("{d}/{m}/{y}"),
+        _ => date.to_owned(),
+    }
+}
+
+/// The production period in words: "dal 01/10/2026 al 31/10/2026", or one day.
+pub fn period(l: Lang, from: &str, to: &str) -> String {
+    let (from, to) = (readable_date(from), readable_date(to));
+    if from == to {
+        format!("{} {from}", l.s("il", "on"))
+    } else {
+        match l {
+            Lang::It => format!("dal {from} al {to}"),
+            Lang::En => format!("from {from} to {to}"),
+        }
+    }
+}
+
+/// A legal form in the page's language (Italian forms keep their Italian abbreviation).
+pub fn legal_form_name(l: Lang, form: &str) -> &'static str {
+    match form {
+        "cooperativa_sociale" => l.s("cooperativa sociale", "social cooperative"),
+        "cooperativa" => l.s("cooperativa", "cooperative"),
+        "impresa_sociale" => l.s("impresa sociale", "social enterprise"),
+        "srl" => l.s("S.r.l.", "S.r.l. (limited company)"),
+        "spa" => l.s("S.p.A.", "S.p.A. (joint-stock company)"),
+        "sas" => l.s("S.a.s.", "S.a.s. (limited partnership)"),
+        "snc" => l.s("S.n.c.", "S.n.c. (general partnership)"),
+        "impresa_individuale" => l.s("impresa individuale", "sole trader"),
+        "associazione" => l.s("associazione", "association"),
+        "fondazione" => l.s("fondazione", "foundation"),
+        _ => l.s("altra forma", "other form"),
+    }
+}
+
+/// The social impact a certificate claims, as sentences in the page's language.
+fn claims_in_words(
+    l: Lang,
+    detained: u64,
+    total: u64,
+    work_hours: u64,
+    training_hours: u64,
+    employment: &str,
+) -> Vec<String> {
+    let workers = match (l, total, detained) {
+        (Lang::It, 0, _) => "Nessun lavoratore dichiarato".to_owned(),
+        (Lang::It, _, 1) => format!("1 persona detenuta su {total} {}", it_workers(total)),
+        (Lang::It, _, d) => format!("{d} persone detenute su {total} {}", it_workers(total)),
+        (Lang::En, 0, _) => "No workers declared".to_owned(),
+        (Lang::En, 1, 1) => "The one worker is detained".to_owned(),
+        (Lang::En, 1, _) => "The one worker is not detained".to_owned(),
+        (Lang::En, _, 1) => format!("1 of the {total} workers is detained"),
+        (Lang::En, _, d) => format!("{d} of the {total} workers are detained"),
+    };
+    let hours = |n: u64, it: &str, en: &str| match (l, n) {
+        (Lang::It, 1) => format!("1 ora di {it}"),
+        (Lang::It, n) => format!("{n} ore di {it}"),
+        (Lang::En, 1) => format!("1 hour of {en}"),
+        (Lang::En, n) => format!("{n} hours of {en}"),
+    };
+    vec![
+        workers,
+        hours(work_hours, "lavoro", "work"),
+        hours(training_hours, "formazione", "training"),
+        format!(
+            "{}: {}",
+            l.s("Tipo di contratto", "Type of contract"),
+            employment_name(l, employment).to_lowercase()
+        ),
+    ]
+}
+
+fn it_workers(n: u64) -> &'static str {
+    if n == 1 { "lavoratore" } else { "lavoratori" }
 }
 
 #[derive(Template)]
@@ -129,72 +350,55 @@ struct HomePage {
     nav: Nav,
 }
 
-fn verdict(status: &str) -> (&'static str, &'static str) {
-    match status {
-        "valid" => ("Certificato valido", "Valid certificate"),
-        "suspended" => ("Certificato sospeso", "Certificate suspended"),
-        "revoked" => ("Certificato revocato", "Certificate revoked"),
-        "suspicious" => (
-            "Etichetta sospetta: potrebbe essere una copia",
-            "Suspicious label: it may have been copied",
-        ),
-        _ => (
-            "Certificato NON valido",
-            "Certificate NOT valid: it failed verification",
-        ),
-    }
-}
-
-fn employment_it(kind: &str) -> &'static str {
-    match kind {
-        "employee" => "lavoro dipendente",
-        "apprentice" => "apprendistato",
-        "traineeship" => "tirocinio",
-        "self_employed" => "lavoro autonomo",
-        _ => "altro",
-    }
-}
-
 impl CertificatePage {
     fn from_report(r: Report, l: Lang, nav: Nav) -> Self {
         let c = &r.certificate;
         let s = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
         let n = |v: &serde_json::Value| v.as_u64().unwrap_or_default();
-        let (verdict_it, verdict_en) = verdict(&r.status);
-        let employment = s(&c["claims"]["employment"]);
+        let unit = s(&c["lot"]["unit"]);
+        let claims = &c["claims"];
         Self {
             l,
             nav,
+            verdict: Verdict::of(&r, l),
             seq: c["seq"].as_i64().unwrap_or_default(),
             status: r.status.clone(),
-            verdict_it,
-            verdict_en,
             product: s(&c["product"]["name"]),
+            producer_id: s(&c["producer"]["id"]),
             producer: s(&c["producer"]["name"]),
-            legal_form: s(&c["producer"]["legal_form"]).replace('_', " "),
+            legal_form: legal_form_name(
+                l,
+                c["producer"]["legal_form"].as_str().unwrap_or_default(),
+            ),
             vat_number: s(&c["producer"]["vat_number"]),
             institute: s(&c["institute"]["name"]),
             city: s(&c["institute"]["city"]),
             region: s(&c["institute"]["region"]),
             lot_code: s(&c["lot"]["code"]),
             quantity: n(&c["lot"]["quantity"]),
-            unit: s(&c["lot"]["unit"]),
-            produced_from: s(&c["lot"]["produced_from"]),
-            produced_to: s(&c["lot"]["produced_to"]),
+            unit: match unit_name(l, &unit) {
+                "" => unit,
+                name => name.to_owned(),
+            },
+            produced: period(
+                l,
+                c["lot"]["produced_from"].as_str().unwrap_or_default(),
+                c["lot"]["produced_to"].as_str().unwrap_or_default(),
+            ),
             gtin: c["product"]["gtin"].as_str().map(str::to_owned),
-            detained_workers: n(&c["claims"]["detained_workers"]),
-            total_workers: n(&c["claims"]["total_workers"]),
-            work_hours: n(&c["claims"]["work_hours"]),
-            training_hours: n(&c["claims"]["training_hours"]),
-            employment_it: employment_it(&employment),
-            employment,
-            statement: c["claims"]["statement"].as_str().map(str::to_owned),
-            issued_at: readable_time(&s(&c["issued_at"])),
-            history: r
-                .status_history
-                .into_iter()
-                .map(HistoryRow::from_view)
-                .collect(),
+            claims: claims_in_words(
+                l,
+                n(&claims["detained_workers"]),
+                n(&claims["total_workers"]),
+                n(&claims["work_hours"]),
+                n(&claims["training_hours"]),
+                claims["employment"].as_str().unwrap_or_default(),
+            ),
+            statement: claims["statement"]
+                .as_str()
+                .filter(|s| !s.trim().is_empty())
+                .map(str::to_owned),
+            history: history(l, &s(&c["issued_at"]), r.status_history),
             warnings: r.warnings,
             id: r.id,
         }

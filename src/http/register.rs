@@ -1,6 +1,8 @@
 //! The public register of producers (pages) and the Atom feeds of status changes that
 //! buyers follow to learn of suspensions and revocations.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
@@ -9,28 +11,23 @@ use axum::response::{Html, IntoResponse, Response};
 use super::AppState;
 use super::error::AppError;
 use super::extract::ApiPath;
+use super::pages::{legal_form_name, period, readable_time};
 use super::session::{Lang, Nav, Viewer};
+use super::workspace::{status_name, unit_name};
 use crate::domain::producer::Producer;
-use crate::store::{LogEntry, LotRecord};
+use crate::store::LogEntry;
 
 /// Entries in a feed.
 const FEED_LENGTH: u32 = 50;
 
-fn status_it(status: &str) -> &'static str {
-    match status {
-        "accredited" => "accreditato",
-        "valid" => "valido",
-        "suspended" => "sospeso",
-        "revoked" => "revocato",
-        _ => "altro",
-    }
-}
-
 struct ProducerRow {
     id: String,
     name: String,
-    status: String,
-    status_it: &'static str,
+    /// The status in the page's language.
+    status: &'static str,
+    /// The verdict class of the status: `valid`, `suspended` or `revoked`.
+    class: &'static str,
+    /// Names of its institutes, with city.
     institutes: String,
 }
 
@@ -42,6 +39,23 @@ struct ProducersPage {
     producers: Vec<ProducerRow>,
 }
 
+/// One certified lot, in words.
+struct LotLine {
+    certificate_id: String,
+    product_name: String,
+    lot_code: String,
+    quantity: i64,
+    unit: String,
+    produced: String,
+}
+
+/// One status change of the producer.
+struct StatusLine {
+    when: String,
+    status: &'static str,
+    reason: String,
+}
+
 #[derive(Template)]
 #[template(path = "producer.html")]
 struct ProducerPage {
@@ -49,14 +63,24 @@ struct ProducerPage {
     nav: Nav,
     id: String,
     name: String,
-    legal_form: String,
+    legal_form: &'static str,
     vat_number: String,
     institutes: String,
     website: Option<String>,
-    status: String,
-    status_it: &'static str,
+    verdict: &'static str,
+    note: &'static str,
     verdict_class: &'static str,
-    lots: Vec<LotRecord>,
+    history: Vec<StatusLine>,
+    lots: Vec<LotLine>,
+}
+
+/// The verdict class of a producer's status.
+fn class_of(status: &str) -> &'static str {
+    match status {
+        "accredited" => "valid",
+        "suspended" => "suspended",
+        _ => "revoked",
+    }
 }
 
 fn html<T: Template>(page: &T) -> Result<Response, AppError> {
@@ -72,17 +96,29 @@ pub async fn producers(
     l: Lang,
     viewer: Viewer,
 ) -> Result<Response, AppError> {
+    let institutes: HashMap<String, String> = app
+        .store
+        .institutes()
+        .await?
+        .into_iter()
+        .map(|i| (i.code, format!("{}, {}", i.name, i.city)))
+        .collect();
     let producers = app
         .store
         .producers()
         .await?
         .into_iter()
         .map(|p: Producer| ProducerRow {
-            status_it: status_it(&p.status),
-            institutes: p.institutes.join(", "),
+            status: status_name(l, &p.status),
+            class: class_of(&p.status),
+            institutes: p
+                .institutes
+                .iter()
+                .map(|code| institutes.get(code).unwrap_or(code).as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
             id: p.id,
             name: p.name,
-            status: p.status,
         })
         .collect();
     html(&ProducersPage {
@@ -106,30 +142,80 @@ pub async fn producer(
         .ok_or_else(|| AppError::not_found(format!("no producer with id {id:?}")))?;
     let mut names = Vec::new();
     for code in &p.institutes {
-        names.push(
-            app.store
-                .institute(code)
-                .await?
-                .map_or_else(|| code.clone(), |i| format!("{} ({})", i.name, i.region)),
-        );
+        names.push(app.store.institute(code).await?.map_or_else(
+            || code.clone(),
+            |i| format!("{}, {}, {}", i.name, i.city, i.region),
+        ));
     }
+    let history = app
+        .store
+        .status_entries("producer_status", &p.id)
+        .await?
+        .iter()
+        .map(|e| {
+            let body: serde_json::Value = serde_json::from_str(&e.body).unwrap_or_default();
+            let text = |k: &str| body[k].as_str().unwrap_or_default().to_owned();
+            StatusLine {
+                when: readable_time(&text("effective_at")),
+                status: status_name(l, body["status"].as_str().unwrap_or_default()),
+                reason: text("reason"),
+            }
+        })
+        .collect();
+    let lots = app
+        .store
+        .lots(Some(&p.id))
+        .await?
+        .into_iter()
+        .map(|lot| LotLine {
+            unit: match unit_name(l, &lot.unit) {
+                "" => lot.unit.clone(),
+                name => name.to_owned(),
+            },
+            produced: period(l, &lot.produced_from, &lot.produced_to),
+            certificate_id: lot.certificate_id,
+            product_name: lot.product_name,
+            lot_code: lot.lot_code,
+            quantity: lot.quantity,
+        })
+        .collect();
+    let (verdict, note) = match p.status.as_str() {
+        "accredited" => (
+            l.s("Produttore accreditato", "Accredited producer"),
+            l.s(
+                "Può certificare i lotti che produce negli istituti penitenziari.",
+                "It may certify the lots it makes in prison.",
+            ),
+        ),
+        "suspended" => (
+            l.s("Produttore sospeso", "Producer suspended"),
+            l.s(
+                "Finché è sospeso non può certificare nuovi lotti, e i suoi certificati risultano sospesi.",
+                "While it is suspended it cannot certify new lots, and its certificates show as suspended.",
+            ),
+        ),
+        _ => (
+            l.s("Produttore revocato", "Producer revoked"),
+            l.s(
+                "Non può più certificare lotti, e i suoi certificati risultano revocati.",
+                "It can no longer certify lots, and its certificates show as revoked.",
+            ),
+        ),
+    };
     html(&ProducerPage {
         l,
         nav: Nav::from(&viewer),
-        lots: app.store.lots(Some(&p.id)).await?,
-        status_it: status_it(&p.status),
-        verdict_class: match p.status.as_str() {
-            "accredited" => "valid",
-            "suspended" => "suspended",
-            _ => "revoked",
-        },
-        institutes: names.join(", "),
-        legal_form: p.legal_form.replace('_', " "),
+        verdict,
+        note,
+        verdict_class: class_of(&p.status),
+        history,
+        lots,
+        institutes: names.join("; "),
+        legal_form: legal_form_name(l, &p.legal_form),
         id: p.id,
         name: p.name,
         vat_number: p.vat_number,
         website: p.website,
-        status: p.status,
     })
 }
 
@@ -171,7 +257,7 @@ fn atom(base: &str, self_path: &str, title: &str, entries: &[LogEntry]) -> Respo
              <content type=\"text\">{}</content>\n</entry>\n",
             what,
             xml(&e.subject),
-            status_it(status),
+            status_name(Lang::It, status),
             xml(status),
             xml(at),
             xml(&link),

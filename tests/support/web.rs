@@ -59,7 +59,7 @@ impl Page {
 pub struct Visitor<'a> {
     app: &'a TestApp,
     cookies: Mutex<BTreeMap<String, String>>,
-    /// Sent as `Accept-Language`.
+    /// Sent as `Accept-Language`; empty sends no such header.
     pub language: &'static str,
 }
 
@@ -108,11 +108,11 @@ impl<'a> Visitor<'a> {
     }
 
     async fn send(&self, req: axum::http::request::Builder, body: Body) -> Page {
-        let req = req
-            .header(header::COOKIE, self.cookie_header())
-            .header(header::ACCEPT_LANGUAGE, self.language)
-            .body(body)
-            .unwrap();
+        let mut req = req.header(header::COOKIE, self.cookie_header());
+        if !self.language.is_empty() {
+            req = req.header(header::ACCEPT_LANGUAGE, self.language);
+        }
+        let req = req.body(body).unwrap();
         let (status, headers, bytes) = self.app.raw(req).await;
         self.keep_cookies(&headers);
         Page {
