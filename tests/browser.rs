@@ -352,7 +352,11 @@ async fn producer_admin_and_auditor_work_through_the_pages_in_chromium() {
     )
     .await;
     submit(&browser, "/admin/certificates/status").await;
-    assert!(text_of(&browser, "p.notice").await.contains("revoked"));
+    assert!(
+        text_of(&browser, "p.notice")
+            .await
+            .contains("revocato: Richiamo del lotto")
+    );
     screenshot(&browser, "admin").await;
     browser
         .goto(&format!("{base}/c/{certificate}"))

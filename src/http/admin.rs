@@ -429,7 +429,7 @@ pub async fn producer_status(
             message: "no producer with this id".into(),
         }])
     } else {
-        change_status(&app, &user, Subject::Producer, &id, &form).await?
+        change_status(&app, l, &user, Subject::Producer, &id, &form).await?
     };
     page(
         &app,
@@ -455,13 +455,14 @@ pub async fn certificate_status(
             message: "no certificate with this code".into(),
         }])
     } else {
-        change_status(&app, &user, Subject::Certificate, &id, &form).await?
+        change_status(&app, l, &user, Subject::Certificate, &id, &form).await?
     };
     page(&app, l, &user, Some((Which::Certificate, &form, outcome))).await
 }
 
 async fn change_status(
     app: &AppState,
+    l: Lang,
     user: &SignedIn,
     subject: Subject,
     id: &str,
@@ -476,6 +477,7 @@ async fn change_status(
         Err(v) => return Ok(invalid(v.0)),
     };
     let detail = format!("{}: {}", change.status, change.reason);
+    let (status, reason) = (change.status.clone(), change.reason.clone());
     let logged = app
         .issuer
         .change_status(change)
@@ -486,7 +488,12 @@ async fn change_status(
         Subject::Certificate => "certificate_status",
     };
     trail::record(&*app.store, &actor(user), action, id, &detail).await;
-    Ok(done(format!("{id} → {detail} (log #{})", logged.seq)))
+    Ok(done(format!(
+        "{id} → {}: {reason} ({} #{})",
+        super::workspace::status_name(l, &status),
+        l.s("voce del registro", "log entry"),
+        logged.seq
+    )))
 }
 
 /// `POST /admin/tokens`: an API token for a producer, shown once.
