@@ -11,12 +11,12 @@ use std::fmt::Write;
 
 /// Width of every chart in user units; heights follow the data.
 const WIDTH: u32 = 640;
-const FONT: &str = r#"font-family="system-ui, sans-serif" font-size="13""#;
+const FONT: &str = r#"font-family="system-ui, sans-serif" font-size="20""#;
 const INK: &str = "#222";
 const BAR: &str = "#2f6f4f";
 const GRID: &str = "#ccc";
-/// Characters of a label shown beside a bar (the full label is in the bar's tooltip).
-const LABEL_CHARS: usize = 28;
+/// Characters of a label shown above a bar (the full label is in the bar's tooltip).
+const LABEL_CHARS: usize = 64;
 
 /// What a chart is called and about; `id` makes its `<title>`/`<desc>` ids unique on a page.
 #[derive(Debug, Clone, Copy)]
@@ -26,31 +26,31 @@ pub struct ChartText<'a> {
     pub desc: &'a str,
 }
 
-/// A horizontal bar chart: one row per `(label, value)`, in the order given.
+/// A horizontal bar chart: one row per `(label, value)`, in the order given. Each label
+/// stands above its bar, so long names (institutes, producers) stay readable on a phone.
 pub fn bar_chart(text: &ChartText<'_>, bars: &[(&str, u64)]) -> String {
-    const LABEL_W: u32 = 210;
-    const ROW: u32 = 28;
-    const VALUE_W: u32 = 80;
+    const ROW: u32 = 58;
+    const VALUE_W: u32 = 90;
     let height = if bars.is_empty() {
         60
     } else {
-        16 + ROW * u32::try_from(bars.len()).unwrap_or(u32::MAX / ROW)
+        8 + ROW * u32::try_from(bars.len()).unwrap_or(u32::MAX / ROW)
     };
     let mut svg = open(text, bars, height);
     let max = bars.iter().map(|b| b.1).max().unwrap_or(0).max(1);
-    let span = f64::from(WIDTH - LABEL_W - VALUE_W);
+    let span = f64::from(WIDTH - VALUE_W);
     for (i, (label, value)) in bars.iter().enumerate() {
-        let y = 8 + ROW * u32::try_from(i).unwrap_or(0);
+        let y = 4 + ROW * u32::try_from(i).unwrap_or(0);
         let w = span * ratio(*value, max);
         let _ = write!(
             svg,
-            r#"<g><title>{title}</title><text x="{lx}" y="{ty}" text-anchor="end" fill="{INK}">{short}</text><rect x="{LABEL_W}" y="{by}" width="{w:.1}" height="18" fill="{BAR}"/><text x="{vx:.1}" y="{ty}" fill="{INK}">{v}</text></g>"#,
+            r#"<g><title>{title}</title><text x="0" y="{ty}" fill="{INK}">{short}</text><rect x="0" y="{by}" width="{w:.1}" height="20" fill="{BAR}"/><text x="{vx:.1}" y="{vy}" fill="{INK}">{v}</text></g>"#,
             title = escape(&format!("{label}: {}", number(*value))),
-            lx = LABEL_W - 8,
-            ty = y + 18,
+            ty = y + 19,
             short = escape(&shorten(label, LABEL_CHARS)),
-            by = y + 4,
-            vx = f64::from(LABEL_W) + w + 6.0,
+            by = y + 26,
+            vx = w + 6.0,
+            vy = y + 43,
             v = number(*value),
         );
     }
@@ -79,8 +79,9 @@ pub fn column_chart(text: &ChartText<'_>, columns: &[(&str, u64)]) -> String {
     }
     let n = columns.len().max(1);
     let slot = (f64::from(WIDTH) - LEFT) / n as f64;
-    // Keep x labels readable on a phone: at most about twelve of them.
-    let every = n.div_ceil(12);
+    // Keep x labels readable on a phone (the chart shrinks to about 360 px there): at most
+    // six of them, at the size of the other text.
+    let every = n.div_ceil(6);
     for (i, (label, value)) in columns.iter().enumerate() {
         let h = plot_h * ratio(*value, top);
         let x = LEFT + slot * i as f64;
@@ -95,7 +96,7 @@ pub fn column_chart(text: &ChartText<'_>, columns: &[(&str, u64)]) -> String {
         if i.is_multiple_of(every) {
             let _ = write!(
                 svg,
-                r#"<text x="{cx:.1}" y="{ly}" text-anchor="middle" font-size="11" fill="{INK}">{l}</text>"#,
+                r#"<text x="{cx:.1}" y="{ly}" text-anchor="middle" fill="{INK}">{l}</text>"#,
                 cx = x + slot / 2.0,
                 ly = BOTTOM + 20.0,
                 l = escape(&shorten(label, 10)),

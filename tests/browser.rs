@@ -434,6 +434,20 @@ async fn producer_admin_and_auditor_work_through_the_pages_in_chromium() {
         .await
         .unwrap();
     screenshot(&browser, "audit-charts").await;
+    browser
+        .goto(&format!(
+            "{base}/audit?from=2026-01&to=2026-12&group_by=institute"
+        ))
+        .await
+        .unwrap();
+    browser
+        .execute(
+            "document.querySelector('figure.chart').scrollIntoView();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    screenshot(&browser, "audit-bars").await;
 
     browser.close().await.unwrap();
 }

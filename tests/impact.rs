@@ -547,8 +547,8 @@ async fn charts_are_well_formed_svg_and_show_hostile_names_as_text() {
     };
     assert_inert(&parsed);
     assert_eq!(
-        parsed["viewBox"], "0 0 640 100",
-        "three rows of 28 and 16 of margin"
+        parsed["viewBox"], "0 0 640 182",
+        "three rows of 58 and 8 of margin"
     );
     assert_eq!(parsed["title"], "Lavoratori detenuti <per> produttore");
     assert_eq!(
