@@ -370,6 +370,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             command: KeysCommand::Rotate { reason },
         } => {
             let (old, new, entry) = crate::service::keys::rotate(&config, &reason).await?;
+            let store = store::connect(&config.database_url).await?;
+            let detail = format!("{old} retired, {new} signs: {reason}");
+            crate::service::trail::record(&*store, "cli", "rotate_key", &new, &detail).await;
             println!(
                 "rotated: {old} retired, {new} now signs (log entry {})",
                 entry.seq
@@ -380,6 +383,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             command: KeysCommand::Withdraw { kid, reason },
         } => {
             let entry = crate::service::keys::withdraw(&config, &kid, &reason).await?;
+            let store = store::connect(&config.database_url).await?;
+            crate::service::trail::record(&*store, "cli", "withdraw_key", &kid, &reason).await;
             println!(
                 "withdrawn: {kid} (log entry {}); nothing it signed verifies any more",
                 entry.seq

@@ -298,6 +298,17 @@ async fn rotated_keys_still_verify_their_certificates_and_withdrawn_keys_do_not(
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // The trail names the rotation and who made it.
+    let trail = app.state.store.admin_actions(1).await.unwrap();
+    assert_eq!(
+        (trail[0].actor.as_str(), trail[0].action.as_str()),
+        ("cli", "rotate_key")
+    );
+    assert!(
+        trail[0].detail.ends_with("yearly rotation"),
+        "{:?}",
+        trail[0]
+    );
     // The running service picks the new key up before its next issuance.
     let new = app.issue(&seed.producer_token, "AFTER").await;
     let new_kid = new["bundle"]["kid"].as_str().unwrap().to_owned();
