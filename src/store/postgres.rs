@@ -289,14 +289,6 @@ impl Store for PgStore {
                     .push_bind(lot.label_secret.clone());
             });
             q.build().execute(&mut *tx).await?;
-            let mut q =
-                QueryBuilder::<Postgres>::new("INSERT INTO certificates (id, seq, lot_id) ");
-            q.push_values(chunk, |mut b, (seq, lot)| {
-                b.push_bind(lot.certificate_id.clone())
-                    .push_bind(*seq)
-                    .push_bind(lot.id.clone());
-            });
-            q.build().execute(&mut *tx).await?;
         }
         for chunk in tree.new.chunks(INSERT_CHUNK) {
             let mut q = QueryBuilder::<Postgres>::new("INSERT INTO tree_nodes (level, idx, hash) ");
@@ -334,7 +326,7 @@ impl Store for PgStore {
 
     async fn certificate_entry(&self, certificate_id: &str) -> Result<Option<LogEntry>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {ENTRY_COLUMNS} FROM log_entries WHERE seq = (SELECT seq FROM certificates WHERE id = $1)"
+            "SELECT {ENTRY_COLUMNS} FROM log_entries WHERE subject = $1 AND kind = 'certificate' ORDER BY seq LIMIT 1"
         )))
         .bind(certificate_id)
         .fetch_optional(&self.pool)

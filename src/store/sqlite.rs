@@ -319,13 +319,6 @@ impl Store for SqliteStore {
                     .push_bind(lot.label_secret.clone());
             });
             q.build().execute(&mut *tx).await?;
-            let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO certificates (id, seq, lot_id) ");
-            q.push_values(chunk, |mut b, (seq, lot)| {
-                b.push_bind(lot.certificate_id.clone())
-                    .push_bind(*seq)
-                    .push_bind(lot.id.clone());
-            });
-            q.build().execute(&mut *tx).await?;
         }
         for chunk in tree.new.chunks(INSERT_CHUNK) {
             let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO tree_nodes (level, idx, hash) ");
@@ -363,7 +356,7 @@ impl Store for SqliteStore {
 
     async fn certificate_entry(&self, certificate_id: &str) -> Result<Option<LogEntry>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {ENTRY_COLUMNS} FROM log_entries WHERE seq = (SELECT seq FROM certificates WHERE id = ?)"
+            "SELECT {ENTRY_COLUMNS} FROM log_entries WHERE subject = ? AND kind = 'certificate' ORDER BY seq LIMIT 1"
         )))
         .bind(certificate_id)
         .fetch_optional(&self.pool)
