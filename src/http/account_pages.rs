@@ -122,7 +122,7 @@ pub async fn login(
     }
     let Some(login) = accounts::login(app.store.as_ref(), email, password)
         .await
-        .map_err(account_error)?
+        .map_err(AppError::from)?
     else {
         for key in keys {
             app.login_limiter.allow(key);
@@ -157,14 +157,6 @@ pub async fn logout(State(app): State<AppState>, form: CsrfForm) -> Result<Respo
         .headers_mut()
         .append(header::SET_COOKIE, set_cookie(&app, SESSION_COOKIE, "", 0));
     Ok(response)
-}
-
-fn account_error(e: AccountError) -> AppError {
-    match e {
-        AccountError::Invalid(v) => AppError::Validation(v),
-        AccountError::Store(e) => e.into(),
-        AccountError::Hash(e) => AppError::Internal(e),
-    }
 }
 
 struct PasswordField {
@@ -257,7 +249,7 @@ pub async fn change_password(
         Err(AccountError::Invalid(v)) => {
             Ok(account_page(l, &me, StatusCode::UNPROCESSABLE_ENTITY, &v.0))
         }
-        Err(e) => Err(account_error(e)),
+        Err(e) => Err(e.into()),
     }
 }
 

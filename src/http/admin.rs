@@ -572,8 +572,7 @@ pub async fn create_user(
             }
         }
         Err(AccountError::Invalid(v)) => invalid(v.0),
-        Err(AccountError::Store(e)) => return Err(e.into()),
-        Err(AccountError::Hash(e)) => return Err(AppError::Internal(e).into()),
+        Err(e) => return Err(AppError::from(e).into()),
     };
     page(&app, l, &user, Some((Which::User, &form, outcome))).await
 }

@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::extract::{Multipart, State};
 use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 use super::error::AppError;
@@ -37,10 +37,7 @@ struct VerifyPage {
 }
 
 fn page(p: &VerifyPage, status: StatusCode) -> Result<Response, AppError> {
-    let body = p
-        .render()
-        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
-    Ok((status, Html(body)).into_response())
+    Ok(super::pages::render(status, p))
 }
 
 /// The empty form.

@@ -261,6 +261,17 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl From<crate::service::accounts::AccountError> for AppError {
+    fn from(e: crate::service::accounts::AccountError) -> Self {
+        use crate::service::accounts::AccountError;
+        match e {
+            AccountError::Invalid(v) => Self::Validation(v),
+            AccountError::Store(e) => e.into(),
+            AccountError::Hash(e) => Self::Internal(e),
+        }
+    }
+}
+
 impl From<RegisterError> for AppError {
     fn from(e: RegisterError) -> Self {
         match e {

@@ -6,11 +6,12 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 use super::error::AppError;
 use super::extract::ApiPath;
+use super::pages::render;
 use super::pages::{legal_form_name, period, readable_time};
 use super::session::{Lang, Nav, Viewer};
 use super::workspace::{status_name, unit_name};
@@ -83,13 +84,6 @@ fn class_of(status: &str) -> &'static str {
     }
 }
 
-fn html<T: Template>(page: &T) -> Result<Response, AppError> {
-    let body = page
-        .render()
-        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
-    Ok((StatusCode::OK, Html(body)).into_response())
-}
-
 /// `/producers`: the register of producers with their status.
 pub async fn producers(
     State(app): State<AppState>,
@@ -121,11 +115,14 @@ pub async fn producers(
             name: p.name,
         })
         .collect();
-    html(&ProducersPage {
-        l,
-        nav: Nav::from(&viewer),
-        producers,
-    })
+    Ok(render(
+        StatusCode::OK,
+        &ProducersPage {
+            l,
+            nav: Nav::from(&viewer),
+            producers,
+        },
+    ))
 }
 
 /// `/producers/{id}`: one producer, its institutes and certified lots.
@@ -202,21 +199,24 @@ pub async fn producer(
             ),
         ),
     };
-    html(&ProducerPage {
-        l,
-        nav: Nav::from(&viewer),
-        verdict,
-        note,
-        verdict_class: class_of(&p.status),
-        history,
-        lots,
-        institutes: names.join("; "),
-        legal_form: legal_form_name(l, &p.legal_form),
-        id: p.id,
-        name: p.name,
-        vat_number: p.vat_number,
-        website: p.website,
-    })
+    Ok(render(
+        StatusCode::OK,
+        &ProducerPage {
+            l,
+            nav: Nav::from(&viewer),
+            verdict,
+            note,
+            verdict_class: class_of(&p.status),
+            history,
+            lots,
+            institutes: names.join("; "),
+            legal_form: legal_form_name(l, &p.legal_form),
+            id: p.id,
+            name: p.name,
+            vat_number: p.vat_number,
+            website: p.website,
+        },
+    ))
 }
 
 /// Escapes text for XML content and attributes.
