@@ -44,7 +44,7 @@ fn lot(code: &str) -> ValidLot {
 
 struct Setup {
     _dir: tempfile::TempDir,
-    store: Arc<dyn Store>,
+    store: Arc<Store>,
     issuer: Issuer,
     keys: Arc<Keyring>,
     producer: String,

@@ -401,7 +401,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if out.exists() {
                 return Err(Usage(format!("{} exists; choose a new file", out.display())).into());
             }
-            crate::store::SqliteStore::connect(&config.database_url)
+            crate::store::Store::connect(&config.database_url)
                 .await?
                 .backup(&out)
                 .await?;

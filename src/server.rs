@@ -49,7 +49,7 @@ pub async fn build(config: &Config, base_url: String) -> anyhow::Result<AppState
         limiter: crate::http::limits::RateLimiter::new(config.rate_limit),
         // Five failed logins, then one more every twelve seconds.
         login_limiter: crate::http::limits::RateLimiter::with_burst(1.0 / 12.0, 5.0),
-        reports: crate::service::report_cache::ReportCache::new(&config.database_url),
+        reports: crate::service::report_cache::ReportCache::new(),
     })))
 }
 

@@ -41,7 +41,7 @@ use crate::store::Store;
 /// Everything a request handler may use.
 pub struct App {
     /// The register's database.
-    pub store: Arc<dyn Store>,
+    pub store: Arc<Store>,
     /// The issuer's signing keys, reloaded when the keys directory changes.
     pub keys: Arc<KeyHandle>,
     /// The task that signs, chains and commits new log entries.

@@ -115,10 +115,7 @@ async fn matches(password: &str, stored: &str) -> bool {
 ///
 /// # Errors
 /// Invalid fields (each named), an email already taken, a producer that does not exist.
-pub async fn create_user(
-    store: &dyn Store,
-    request: &UserRequest,
-) -> Result<UserRecord, AccountError> {
+pub async fn create_user(store: &Store, request: &UserRequest) -> Result<UserRecord, AccountError> {
     let mut checker = Checker::default();
     let email = match normalise_email(&request.email) {
         Ok(email) => email,
@@ -187,7 +184,7 @@ const DECOY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZSBzYWx0IGhlcmU$2s7T9P8m
 /// # Errors
 /// Storage failures.
 pub async fn login(
-    store: &dyn Store,
+    store: &Store,
     email: &str,
     password: &str,
 ) -> Result<Option<NewLogin>, AccountError> {
@@ -229,7 +226,7 @@ pub async fn login(
 ///
 /// # Errors
 /// Storage failures.
-pub async fn session(store: &dyn Store, secret: &str) -> Result<Option<SessionRecord>, StoreError> {
+pub async fn session(store: &Store, secret: &str) -> Result<Option<SessionRecord>, StoreError> {
     if secret.is_empty() || secret.len() > 128 {
         return Ok(None);
     }
@@ -242,7 +239,7 @@ pub async fn session(store: &dyn Store, secret: &str) -> Result<Option<SessionRe
 ///
 /// # Errors
 /// Storage failures.
-pub async fn logout(store: &dyn Store, secret: &str) -> Result<(), StoreError> {
+pub async fn logout(store: &Store, secret: &str) -> Result<(), StoreError> {
     store
         .delete_session(&jcs::sha256_hex(secret.as_bytes()))
         .await
@@ -253,7 +250,7 @@ pub async fn logout(store: &dyn Store, secret: &str) -> Result<(), StoreError> {
 /// # Errors
 /// `current_password` wrong or `new_password` too short or long (named), storage failures.
 pub async fn change_password(
-    store: &dyn Store,
+    store: &Store,
     user: &UserRecord,
     current: &str,
     new: &str,

@@ -64,7 +64,7 @@ pub type LastAudit = std::sync::Arc<std::sync::RwLock<Option<AuditRun>>>;
 
 /// Runs [`audit`] now and then every `interval`, keeping the latest outcome in `last`.
 pub fn spawn_auditor(
-    store: std::sync::Arc<dyn Store>,
+    store: std::sync::Arc<Store>,
     keys: std::sync::Arc<crate::crypto::KeyHandle>,
     interval: std::time::Duration,
     last: LastAudit,
@@ -117,7 +117,7 @@ pub fn spawn_auditor(
 ///
 /// # Errors
 /// Only storage failures; every problem in the data is an [`AuditFailure`].
-pub async fn audit(store: &dyn Store, keys: &Keyring) -> Result<AuditReport> {
+pub async fn audit(store: &Store, keys: &Keyring) -> Result<AuditReport> {
     let document = keys.document();
     let size = store.log_size().await?;
     let mut report = AuditReport::default();

@@ -84,7 +84,7 @@ impl Directory {
     ///
     /// # Errors
     /// Storage failures.
-    pub async fn token(&self, store: &dyn Store, token_hash: &str) -> Result<Option<TokenRecord>> {
+    pub async fn token(&self, store: &Store, token_hash: &str) -> Result<Option<TokenRecord>> {
         let key = token_hash.to_owned();
         if let Some(t) = self.tokens.get(&key) {
             return Ok(Some(t));
@@ -101,7 +101,7 @@ impl Directory {
     ///
     /// # Errors
     /// Storage failures.
-    pub async fn producer(&self, store: &dyn Store, id: &str) -> Result<Option<Arc<Producer>>> {
+    pub async fn producer(&self, store: &Store, id: &str) -> Result<Option<Arc<Producer>>> {
         let key = id.to_owned();
         if let Some(p) = self.producers.get(&key)
             && p.is_accredited()
@@ -119,7 +119,7 @@ impl Directory {
     ///
     /// # Errors
     /// Storage failures.
-    pub async fn institute(&self, store: &dyn Store, code: &str) -> Result<Option<Arc<Institute>>> {
+    pub async fn institute(&self, store: &Store, code: &str) -> Result<Option<Arc<Institute>>> {
         let key = code.to_owned();
         if let Some(i) = self.institutes.get(&key) {
             return Ok(Some(i));

@@ -113,7 +113,7 @@ impl ImpactReport {
 ///
 /// # Errors
 /// Only storage failures; an unreadable certificate body is counted, not fatal.
-pub async fn impact(store: &dyn Store, query: &ImpactQuery) -> Result<ImpactReport> {
+pub async fn impact(store: &Store, query: &ImpactQuery) -> Result<ImpactReport> {
     let size = store.log_size().await?;
     let statuses = Statuses::read(store, size).await?;
     let mut groups: HashMap<String, ImpactRow> = HashMap::new();
@@ -212,7 +212,7 @@ struct Statuses {
 }
 
 impl Statuses {
-    async fn read(store: &dyn Store, size: u64) -> Result<Self> {
+    async fn read(store: &Store, size: u64) -> Result<Self> {
         let mut s = Self::default();
         // Newest first, so the first entry seen about a subject is its current status.
         for e in store.status_feed(None, u32::MAX).await? {

@@ -55,7 +55,7 @@ pub struct Issuer {
 
 impl Issuer {
     /// Starts the issuing task on the current runtime.
-    pub fn start(store: Arc<dyn Store>, keys: Arc<KeyHandle>) -> Self {
+    pub fn start(store: Arc<Store>, keys: Arc<KeyHandle>) -> Self {
         let (jobs, rx) = mpsc::channel(4 * MAX_BATCH);
         let directory = Arc::new(Directory::default());
         tokio::spawn(run(rx, store, keys, directory.clone()));
@@ -105,7 +105,7 @@ impl Issuer {
 
 async fn run(
     mut rx: mpsc::Receiver<Job>,
-    store: Arc<dyn Store>,
+    store: Arc<Store>,
     handle: Arc<KeyHandle>,
     directory: Arc<Directory>,
 ) {

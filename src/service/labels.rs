@@ -24,7 +24,7 @@ pub const MAX_LABELS: u64 = 20_000;
 ///
 /// # Errors
 /// Storage failures or a malformed stored secret.
-pub async fn lot_secret(store: &dyn Store, lot: &LotRecord) -> Result<[u8; 32]> {
+pub async fn lot_secret(store: &Store, lot: &LotRecord) -> Result<[u8; 32]> {
     let hex = match &lot.label_secret {
         Some(s) => s.clone(),
         None => {
@@ -65,7 +65,7 @@ pub fn unit_url(base_url: &str, lot: &LotRecord, serial: u64, token: &str) -> St
 /// Storage failures.
 #[allow(clippy::too_many_arguments)]
 pub async fn label_data(
-    store: &dyn Store,
+    store: &Store,
     keys: &Keyring,
     base_url: &str,
     lot: &LotRecord,
@@ -127,7 +127,7 @@ pub async fn label_data(
 ///
 /// # Errors
 /// Storage failures.
-pub async fn source_of(store: &dyn Store, client: &str) -> Result<(String, String)> {
+pub async fn source_of(store: &Store, client: &str) -> Result<(String, String)> {
     let day = crate::time_fmt::now()
         .get(..10)
         .unwrap_or_default()
@@ -154,7 +154,7 @@ pub struct UnitScan {
 /// # Errors
 /// Storage failures.
 pub async fn check_serial(
-    store: &dyn Store,
+    store: &Store,
     lot: Option<&LotRecord>,
     certificate_id: &str,
     scan: &UnitScan,

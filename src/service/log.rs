@@ -17,7 +17,7 @@ use super::report::bundle_of;
 ///
 /// # Errors
 /// Storage failures, or a stored tree missing nodes it must have.
-pub async fn root(store: &dyn Store, size: u64) -> Result<Hash> {
+pub async fn root(store: &Store, size: u64) -> Result<Hash> {
     let nodes = store.nodes(&merkle::root_needs(size)).await?;
     Ok(merkle::root(size, &nodes)?)
 }
@@ -26,7 +26,7 @@ pub async fn root(store: &dyn Store, size: u64) -> Result<Hash> {
 ///
 /// # Errors
 /// An impossible range ([`StoreError::Tree`]), or storage failures.
-pub async fn inclusion_proof(store: &dyn Store, index: u64, size: u64) -> Result<Vec<Hash>> {
+pub async fn inclusion_proof(store: &Store, index: u64, size: u64) -> Result<Vec<Hash>> {
     let nodes = store.nodes(&merkle::inclusion_needs(index, size)?).await?;
     Ok(merkle::inclusion_proof(index, size, &nodes)?)
 }
@@ -35,7 +35,7 @@ pub async fn inclusion_proof(store: &dyn Store, index: u64, size: u64) -> Result
 ///
 /// # Errors
 /// An impossible range ([`StoreError::Tree`]), or storage failures.
-pub async fn consistency_proof(store: &dyn Store, first: u64, second: u64) -> Result<Vec<Hash>> {
+pub async fn consistency_proof(store: &Store, first: u64, second: u64) -> Result<Vec<Hash>> {
     let nodes = store
         .nodes(&merkle::consistency_needs(first, second)?)
         .await?;
@@ -47,10 +47,7 @@ pub async fn consistency_proof(store: &dyn Store, first: u64, second: u64) -> Re
 ///
 /// # Errors
 /// Storage failures.
-pub async fn publish_checkpoint(
-    store: &dyn Store,
-    keys: &Keyring,
-) -> Result<Option<StoredCheckpoint>> {
+pub async fn publish_checkpoint(store: &Store, keys: &Keyring) -> Result<Option<StoredCheckpoint>> {
     let size = store.log_size().await?;
     if let Some(latest) = store.latest_checkpoint().await?
         && u64::try_from(latest.size).is_ok_and(|s| s >= size)
@@ -84,7 +81,7 @@ pub async fn publish_checkpoint(
 /// Publishes a checkpoint every `interval` while entries arrive (not one per entry, so
 /// witnesses can keep up).
 pub fn spawn_checkpointer(
-    store: Arc<dyn Store>,
+    store: Arc<Store>,
     keys: Arc<crate::crypto::KeyHandle>,
     interval: Duration,
 ) {
@@ -105,7 +102,7 @@ pub fn spawn_checkpointer(
 ///
 /// # Errors
 /// Storage failures.
-pub async fn served_checkpoint(store: &dyn Store) -> Result<Option<(StoredCheckpoint, String)>> {
+pub async fn served_checkpoint(store: &Store) -> Result<Option<(StoredCheckpoint, String)>> {
     let Some(cp) = store.latest_checkpoint().await? else {
         return Ok(None);
     };
@@ -123,7 +120,7 @@ pub async fn served_checkpoint(store: &dyn Store) -> Result<Option<(StoredCheckp
 ///
 /// # Errors
 /// Storage failures.
-pub async fn bundle_with_inclusion(store: &dyn Store, entry: &LogEntry) -> Result<Bundle> {
+pub async fn bundle_with_inclusion(store: &Store, entry: &LogEntry) -> Result<Bundle> {
     let mut bundle = bundle_of(entry);
     let index = u64::try_from(entry.seq).unwrap_or_default();
     if let Some((cp, text)) = served_checkpoint(store).await? {

@@ -26,7 +26,7 @@ pub enum RegisterError {
 /// # Errors
 /// Invalid fields, unknown institutes, a VAT number already registered, storage failures.
 pub async fn accredit_producer(
-    store: &dyn Store,
+    store: &Store,
     request: crate::domain::producer::ProducerRequest,
 ) -> Result<crate::domain::producer::Producer, RegisterError> {
     let requested = request.institutes.clone();
@@ -59,7 +59,7 @@ pub async fn accredit_producer(
 /// The producer is not accredited or does not work in the institute, the lot code is
 /// taken, or storage failed.
 pub async fn register_lot(
-    store: &dyn Store,
+    store: &Store,
     issuer: &Issuer,
     producer_id: &str,
     lot: ValidLot,

@@ -71,7 +71,7 @@ pub fn bundle_of(entry: &LogEntry) -> Bundle {
 /// # Errors
 /// Only storage failures; every problem with the certificate itself is a failed check.
 pub async fn report(
-    store: &dyn Store,
+    store: &Store,
     keys: &Keyring,
     id: &str,
     unit: Option<&UnitScan>,
@@ -81,7 +81,7 @@ pub async fn report(
 
 /// [`report`], against a keys document already built.
 pub(crate) async fn build_report(
-    store: &dyn Store,
+    store: &Store,
     trust: &Trust,
     id: &str,
     unit: Option<&UnitScan>,
@@ -183,7 +183,7 @@ pub(crate) async fn build_report(
 }
 
 /// The chain: the body names its own position and the hash of the entry before it.
-async fn chain_holds(store: &dyn Store, entry: &LogEntry, cert: &Value) -> Result<bool> {
+async fn chain_holds(store: &Store, entry: &LogEntry, cert: &Value) -> Result<bool> {
     let expected_prev = if entry.seq == 0 {
         Some(jcs::ZERO_HASH.to_owned())
     } else {
@@ -263,7 +263,7 @@ fn remember(key: [u8; 32], memo: Memo) {
 /// The entry's leaf is in the log's Merkle tree: against the latest signed checkpoint when
 /// one covers it, else against the root of the tree as stored now.
 async fn inclusion_holds(
-    store: &dyn Store,
+    store: &Store,
     entry: &LogEntry,
     document: &crate::crypto::KeysDocument,
 ) -> Result<bool> {
@@ -284,7 +284,7 @@ async fn inclusion_holds(
 
 /// Status entries about `subject` whose signature verifies; others are reported and ignored.
 async fn signed_history(
-    store: &dyn Store,
+    store: &Store,
     trust: &Trust,
     kind: &str,
     subject: &str,

@@ -3,8 +3,8 @@
 //!
 //! A report (without a unit serial) is a function of the certificate's log entry, the
 //! status entries about it and its producer, and the keys document. An entry is filed
-//! under a **stamp** read *before* the report is built, and served only while a fresh
-//! stamp is equal:
+//! under a **stamp** read *before* the report is built ([`Store::change_stamp`]), and
+//! served only while a fresh stamp is equal:
 //!
 //! - **SQLite:** the WAL-index header of the database (the first 48 bytes of its `-shm`
 //!   file, <https://www.sqlite.org/walformat.html#the_wal_index_header>). SQLite rewrites
@@ -24,26 +24,17 @@
 //! bounded by [`CAPACITY`] entries.
 
 use std::collections::HashMap;
-use std::os::unix::fs::FileExt;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::body::Bytes;
 
 use crate::crypto::Keyring;
-use crate::store::{Result, Store};
+use crate::store::{ChangeStamp, Result, Store};
 
 use super::report::{Report, Trust, build_report};
 
 /// Most reports remembered.
 pub const CAPACITY: usize = 4096;
-
-/// What a remembered report is valid for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum DbStamp {
-    WalIndex([u8; 48]),
-    LogSize(u64),
-}
 
 /// A report with its JSON, and its HTML page once one was asked for.
 #[derive(Debug)]
@@ -66,31 +57,22 @@ impl CachedReport {
 }
 
 struct Entry {
-    db: DbStamp,
+    db: ChangeStamp,
     keys: [u8; 32],
     report: Arc<CachedReport>,
 }
 
 /// Reports by certificate id, and the keys document they were checked against.
+#[derive(Default)]
 pub struct ReportCache {
-    /// The `-shm` file of a SQLite database, when there is one.
-    wal_index: Option<PathBuf>,
     trust: Mutex<Option<(Arc<Keyring>, Arc<Trust>)>>,
     entries: Mutex<HashMap<String, Entry>>,
 }
 
 impl ReportCache {
-    /// A cache for the database at `database_url`.
-    pub fn new(database_url: &str) -> Self {
-        Self {
-            wal_index: sqlite_path(database_url).map(|p| {
-                let mut shm = p.into_os_string();
-                shm.push("-shm");
-                PathBuf::from(shm)
-            }),
-            trust: Mutex::new(None),
-            entries: Mutex::new(HashMap::new()),
-        }
+    /// An empty cache.
+    pub fn new() -> Self {
+        Self::default()
     }
 
     /// The report of certificate `id` (no unit serial), or `None` if there is none.
@@ -99,12 +81,12 @@ impl ReportCache {
     /// Storage failures.
     pub async fn report(
         &self,
-        store: &dyn Store,
+        store: &Store,
         keys: &Arc<Keyring>,
         id: &str,
     ) -> Result<Option<Arc<CachedReport>>> {
         // Read before building: a change after this point makes the next stamp differ.
-        let db = self.db_stamp(store).await?;
+        let db = store.change_stamp().await?;
         let trust = self.trust(keys);
         if let Some(hit) = self.entries.lock().ok().and_then(|m| {
             m.get(id)
@@ -141,19 +123,6 @@ impl ReportCache {
         Ok(Some(cached))
     }
 
-    async fn db_stamp(&self, store: &dyn Store) -> Result<DbStamp> {
-        if let Some(path) = &self.wal_index {
-            let mut header = [0u8; 48];
-            if std::fs::File::open(path)
-                .and_then(|f| f.read_exact_at(&mut header, 0))
-                .is_ok()
-            {
-                return Ok(DbStamp::WalIndex(header));
-            }
-        }
-        Ok(DbStamp::LogSize(store.log_size().await?))
-    }
-
     /// The keys document of `keys` and its digest, built once per keyring.
     fn trust(&self, keys: &Arc<Keyring>) -> Arc<Trust> {
         let Ok(mut slot) = self.trust.lock() else {
@@ -167,28 +136,5 @@ impl ReportCache {
                 trust
             }
         }
-    }
-}
-
-/// The file a `sqlite:` URL names, if it is one.
-fn sqlite_path(url: &str) -> Option<PathBuf> {
-    use std::str::FromStr;
-    let options = sqlx::sqlite::SqliteConnectOptions::from_str(url).ok()?;
-    let path = options.get_filename();
-    (!path.as_os_str().is_empty() && url.starts_with("sqlite:")).then(|| path.to_owned())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_wal_index_is_found_beside_a_sqlite_file_and_not_for_postgres() {
-        let cache = ReportCache::new("sqlite://data/origine.db");
-        assert_eq!(
-            cache.wal_index.as_deref(),
-            Some(std::path::Path::new("data/origine.db-shm"))
-        );
-        assert!(ReportCache::new("postgres://u@h/db").wal_index.is_none());
     }
 }

@@ -11,7 +11,7 @@ use crate::store::{NewToken, Result, Store, TokenRecord};
 /// # Errors
 /// Storage failures.
 pub async fn create(
-    store: &dyn Store,
+    store: &Store,
     role: &str,
     producer_id: Option<&str>,
     label: Option<&str>,

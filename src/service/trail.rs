@@ -6,7 +6,7 @@ use crate::store::{AdminAction, Store};
 use crate::time_fmt;
 
 /// Records one admin action; `actor` is `user:EMAIL`, `token:ID` or `cli`.
-pub async fn record(store: &dyn Store, actor: &str, action: &str, subject: &str, detail: &str) {
+pub async fn record(store: &Store, actor: &str, action: &str, subject: &str, detail: &str) {
     let entry = AdminAction {
         at: time_fmt::now(),
         actor: actor.to_owned(),

@@ -1,0 +1,161 @@
+//! Reading the log: its size, entries, the status feed, checkpoints and cosignatures.
+
+use super::{LogEntry, Result, Store, StoredCheckpoint, count, db_int, on_pool};
+
+const ENTRY_COLUMNS: &str = "seq, kind, subject, status, body, hash, signature, kid";
+
+impl Store {
+    /// Number of entries in the log.
+    pub async fn log_size(&self) -> Result<u64> {
+        let (size,): (i64,) = on_pool!(self, |pool| {
+            sqlx::query_as("SELECT size FROM log_head WHERE id = 1")
+                .fetch_one(pool)
+                .await?
+        });
+        Ok(count(size))
+    }
+
+    /// Entries with `start <= seq < end`, in order.
+    pub async fn entries(&self, start: u64, end: u64) -> Result<Vec<LogEntry>> {
+        on_pool!(self, |pool| {
+            Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {ENTRY_COLUMNS} FROM log_entries WHERE seq >= $1 AND seq < $2 ORDER BY seq"
+            )))
+            .bind(db_int(start))
+            .bind(db_int(end))
+            .fetch_all(pool)
+            .await?)
+        })
+    }
+
+    /// The entry that registered a certificate.
+    pub async fn certificate_entry(&self, certificate_id: &str) -> Result<Option<LogEntry>> {
+        on_pool!(self, |pool| {
+            Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {ENTRY_COLUMNS} FROM log_entries \
+                 WHERE subject = $1 AND kind = 'certificate' ORDER BY seq LIMIT 1"
+            )))
+            .bind(certificate_id)
+            .fetch_optional(pool)
+            .await?)
+        })
+    }
+
+    /// Status entries about `subject`, oldest first.
+    pub async fn status_entries(&self, kind: &str, subject: &str) -> Result<Vec<LogEntry>> {
+        on_pool!(self, |pool| {
+            Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {ENTRY_COLUMNS} FROM log_entries WHERE subject = $1 AND kind = $2 ORDER BY seq"
+            )))
+            .bind(subject)
+            .bind(kind)
+            .fetch_all(pool)
+            .await?)
+        })
+    }
+
+    /// The latest status entries (certificates and producers), newest first; with a
+    /// producer, only those about it and its certificates.
+    pub async fn status_feed(
+        &self,
+        producer_id: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<LogEntry>> {
+        on_pool!(self, |pool| {
+            Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {ENTRY_COLUMNS} FROM log_entries \
+                 WHERE kind IN ('certificate_status', 'producer_status') \
+                   AND (CAST($1 AS TEXT) IS NULL OR subject = $1 \
+                        OR subject IN (SELECT certificate_id FROM lots WHERE producer_id = $1)) \
+                 ORDER BY seq DESC LIMIT $2"
+            )))
+            .bind(producer_id)
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await?)
+        })
+    }
+
+    /// Stores a checkpoint unless one of that size exists (several processes may sign the
+    /// same size; Ed25519 is deterministic, so they sign the same note).
+    pub async fn insert_checkpoint(&self, c: &StoredCheckpoint) -> Result<()> {
+        on_pool!(self, |pool| {
+            sqlx::query(
+                "INSERT INTO checkpoints (size, root, note, created_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (size) DO NOTHING",
+            )
+            .bind(c.size)
+            .bind(&c.root)
+            .bind(&c.note)
+            .bind(&c.created_at)
+            .execute(pool)
+            .await?;
+            Ok(())
+        })
+    }
+
+    /// The checkpoint of the largest size.
+    pub async fn latest_checkpoint(&self) -> Result<Option<StoredCheckpoint>> {
+        on_pool!(self, |pool| {
+            Ok(sqlx::query_as(
+                "SELECT size, root, note, created_at FROM checkpoints ORDER BY size DESC LIMIT 1",
+            )
+            .fetch_optional(pool)
+            .await?)
+        })
+    }
+
+    /// The checkpoint of `size`, if one was signed.
+    pub async fn checkpoint(&self, size: u64) -> Result<Option<StoredCheckpoint>> {
+        on_pool!(self, |pool| {
+            Ok(sqlx::query_as(
+                "SELECT size, root, note, created_at FROM checkpoints WHERE size = $1",
+            )
+            .bind(db_int(size))
+            .fetch_optional(pool)
+            .await?)
+        })
+    }
+
+    /// Every checkpoint, smallest first.
+    pub async fn checkpoints(&self) -> Result<Vec<StoredCheckpoint>> {
+        on_pool!(self, |pool| {
+            Ok(
+                sqlx::query_as(
+                    "SELECT size, root, note, created_at FROM checkpoints ORDER BY size",
+                )
+                .fetch_all(pool)
+                .await?,
+            )
+        })
+    }
+
+    /// Stores (or replaces) a witness's cosignature line for checkpoint `size`.
+    pub async fn add_cosignature(&self, size: u64, witness: &str, line: &str) -> Result<()> {
+        on_pool!(self, |pool| {
+            sqlx::query(
+                "INSERT INTO cosignatures (size, witness, line, created_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (size, witness) \
+                 DO UPDATE SET line = excluded.line, created_at = excluded.created_at",
+            )
+            .bind(db_int(size))
+            .bind(witness)
+            .bind(line)
+            .bind(crate::time_fmt::now())
+            .execute(pool)
+            .await?;
+            Ok(())
+        })
+    }
+
+    /// Cosignature lines of checkpoint `size`, by witness name.
+    pub async fn cosignatures(&self, size: u64) -> Result<Vec<String>> {
+        let rows: Vec<(String,)> = on_pool!(self, |pool| {
+            sqlx::query_as("SELECT line FROM cosignatures WHERE size = $1 ORDER BY witness")
+                .bind(db_int(size))
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(rows.into_iter().map(|(l,)| l).collect())
+    }
+}

@@ -1,0 +1,131 @@
+//! How an append batch is decided, signed and hashed: pure, the same for every database.
+
+use std::collections::{HashMap, HashSet};
+
+use super::tree::TreeBatch;
+use super::{LogEntry, LotRecord, NewEntry, Rejection, Result, SealFn, StoreError};
+use crate::log::merkle;
+
+/// A row of `log_entries` to insert, and the lot it certifies (for certificates).
+pub(super) struct PlannedEntry<'a> {
+    pub entry: LogEntry,
+    pub lot: Option<&'a LotRecord>,
+}
+
+/// What one append transaction writes.
+pub(super) struct Plan<'a> {
+    pub outcomes: Vec<Result<LogEntry, Rejection>>,
+    pub rows: Vec<PlannedEntry<'a>>,
+    pub size: i64,
+    pub last_hash: String,
+}
+
+/// What an append reads under the head lock before it decides.
+pub(super) struct Known {
+    /// (producer, lot code) pairs of the batch's lots already registered.
+    pub taken: HashSet<(String, String)>,
+    /// Latest status of the batch's producers that have a status entry (others are
+    /// accredited).
+    pub producer_status: HashMap<String, String>,
+}
+
+/// Producers whose certificates are in `batch`, for reading their status.
+pub(super) fn batch_producers(batch: &[NewEntry]) -> Vec<&str> {
+    let mut ids: Vec<&str> = batch
+        .iter()
+        .filter_map(|e| match e {
+            NewEntry::Certificate { lot } => Some(lot.producer_id.as_str()),
+            NewEntry::Status { .. } => None,
+        })
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+/// Decides, signs and hashes a batch in log order, the same for every database: duplicate
+/// lot codes and lots of producers that are not accredited (as of this transaction, and of
+/// the status entries earlier in the batch) are rejected without using a `seq`; each
+/// accepted entry is sealed with the hash of the one before it and added to the tree.
+pub(super) fn plan_append<'a>(
+    batch: &'a [NewEntry],
+    mut size: i64,
+    mut last_hash: String,
+    known: Known,
+    tree: &mut TreeBatch,
+    seal: &mut SealFn<'_>,
+) -> Result<Plan<'a>> {
+    let Known {
+        taken: existing,
+        mut producer_status,
+    } = known;
+    let mut taken = HashSet::new();
+    let mut outcomes = Vec::with_capacity(batch.len());
+    let mut rows = Vec::with_capacity(batch.len());
+    for (i, item) in batch.iter().enumerate() {
+        match item {
+            NewEntry::Certificate { lot } => {
+                if let Some(status) = producer_status
+                    .get(&lot.producer_id)
+                    .filter(|s| *s != "accredited")
+                {
+                    outcomes.push(Err(Rejection::ProducerNotAccredited(status.clone())));
+                    continue;
+                }
+                let key = (lot.producer_id.clone(), lot.lot_code.clone());
+                if existing.contains(&key) || !taken.insert(key) {
+                    outcomes.push(Err(Rejection::DuplicateLotCode));
+                    continue;
+                }
+            }
+            NewEntry::Status {
+                kind: "producer_status",
+                subject,
+                status,
+            } => {
+                producer_status.insert(subject.clone(), status.clone());
+            }
+            NewEntry::Status { .. } => {}
+        }
+        let seq = u64::try_from(size).unwrap_or_default();
+        let sealed = seal(i, seq, &last_hash).map_err(StoreError::Seal)?;
+        tree.push(
+            seq,
+            merkle::leaf_hash(sealed.body.as_bytes()),
+            HashMap::new(),
+        )?;
+        let (kind, subject, status, lot) = match item {
+            NewEntry::Certificate { lot } => (
+                "certificate",
+                lot.certificate_id.clone(),
+                None,
+                Some(&**lot),
+            ),
+            NewEntry::Status {
+                kind,
+                subject,
+                status,
+            } => (*kind, subject.clone(), Some(status.clone()), None),
+        };
+        let entry = LogEntry {
+            seq: size,
+            kind: kind.to_owned(),
+            subject,
+            status,
+            body: sealed.body,
+            hash: sealed.hash,
+            signature: sealed.signature,
+            kid: sealed.kid,
+        };
+        last_hash = entry.hash.clone();
+        size += 1;
+        outcomes.push(Ok(entry.clone()));
+        rows.push(PlannedEntry { entry, lot });
+    }
+    Ok(Plan {
+        outcomes,
+        rows,
+        size,
+        last_hash,
+    })
+}
