@@ -1,10 +1,10 @@
 //! Storage: one [`Store`] over SQLite or PostgreSQL, each query written once.
 //!
-//! A method's body is written once inside [`on_pool!`], which compiles it once per
+//! A method's body is written once inside `on_pool!`, which compiles it once per
 //! database: the SQL uses `$N` placeholders (both drivers take them) and `CAST(… AS …)`
 //! where PostgreSQL needs a type, and sqlx checks the binds and rows against each driver.
 //! The few real differences (connecting, locking the log head, backup, the change stamp)
-//! live in [`dialect`].
+//! live in `dialect`.
 //!
 //! The log is append-only: [`Store::append`] is the only way in, and it runs as one
 //! transaction that holds the log head locked (SQLite `BEGIN IMMEDIATE`, PostgreSQL
