@@ -1,0 +1,171 @@
+//! Production lots and their social-impact claims, as a producer registers them.
+//!
+//! Claims are aggregates only (counts and hours): SPEC hard rule 1 forbids anything that
+//! could identify a detained person, so there is no field for it to go in.
+//!
+//! This module checks the lot itself; `claims` checks the claims made about it.
+
+mod claims;
+
+#[cfg(test)]
+mod tests;
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+use time::macros::format_description;
+use utoipa::ToSchema;
+
+use super::gtin::Gtin;
+use super::validation::{Checker, ValidationErrors};
+use claims::parse_claims;
+
+pub use claims::{Claims, ClaimsRequest, EMPLOYMENT, EvidenceRequest};
+
+/// Product categories.
+pub const CATEGORIES: &[&str] = &[
+    "food",
+    "beverage",
+    "textile",
+    "clothing",
+    "crafts",
+    "furniture",
+    "cosmetics",
+    "printing",
+    "agriculture",
+    "services",
+    "other",
+];
+/// Units a lot's quantity is counted in.
+pub const UNITS: &[&str] = &["pcs", "kg", "g", "l", "ml", "m", "m2", "h", "service"];
+/// Largest lot.
+pub const MAX_QUANTITY: u64 = 10_000_000;
+
+/// `POST /api/v1/lots` body.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LotRequest {
+    /// Code of the institute where the lot was made.
+    pub institute: String,
+    pub product: ProductRequest,
+    /// The producer's own lot code, unique per producer.
+    pub lot_code: String,
+    pub quantity: u64,
+    pub unit: String,
+    /// `YYYY-MM-DD`.
+    pub produced_from: String,
+    /// `YYYY-MM-DD`.
+    pub produced_to: String,
+    /// Each unit gets its own numbered label.
+    #[serde(default)]
+    pub serialised: bool,
+    pub claims: ClaimsRequest,
+}
+
+/// The product of a lot.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProductRequest {
+    pub name: String,
+    pub category: String,
+    /// GTIN-8/12/13/14 with a valid check digit.
+    pub gtin: Option<String>,
+}
+
+/// The product as the certificate states it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Product {
+    pub name: String,
+    pub category: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gtin: Option<String>,
+}
+
+/// A lot that passed every rule that needs no database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidLot {
+    pub institute: String,
+    pub product: Product,
+    pub lot_code: String,
+    pub quantity: u64,
+    pub unit: String,
+    pub produced_from: String,
+    pub produced_to: String,
+    pub serialised: bool,
+    pub claims: Claims,
+}
+
+fn parse_date(c: &mut Checker, field: &str, value: &str, latest: Date) -> Option<Date> {
+    match Date::parse(value, format_description!("[year]-[month]-[day]")) {
+        Ok(d) if d > latest => {
+            c.add(field, "must not be in the future");
+            None
+        }
+        Ok(d) => Some(d),
+        Err(_) => {
+            c.add(field, "must be a date written YYYY-MM-DD");
+            None
+        }
+    }
+}
+
+impl ValidLot {
+    /// Validates a request. `latest` is the last date that is not in the future.
+    ///
+    /// # Errors
+    /// Every invalid field, named by its path (`claims.work_hours`).
+    pub fn parse(req: LotRequest, latest: Date) -> Result<Self, ValidationErrors> {
+        let mut c = Checker::default();
+        let institute = req.institute.trim().to_owned();
+        if institute.is_empty() {
+            c.add("institute", "must not be empty");
+        }
+        let name = c.text("product.name", &req.product.name, 2, 200, false);
+        c.one_of("product.category", &req.product.category, CATEGORIES);
+        let gtin = req
+            .product
+            .gtin
+            .as_deref()
+            .map(str::trim)
+            .filter(|g| !g.is_empty());
+        if let Some(Err(message)) = gtin.map(Gtin::parse) {
+            c.add("product.gtin", message);
+        }
+        let lot_code = req.lot_code.trim().to_owned();
+        if lot_code.is_empty()
+            || lot_code.len() > 64
+            || !lot_code
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_./".contains(&b))
+        {
+            c.add(
+                "lot_code",
+                "must be 1 to 64 characters of A-Z, a-z, 0-9 and - _ . /",
+            );
+        }
+        c.range("quantity", req.quantity, 1, MAX_QUANTITY);
+        c.one_of("unit", &req.unit, UNITS);
+        let from = parse_date(&mut c, "produced_from", &req.produced_from, latest);
+        let to = parse_date(&mut c, "produced_to", &req.produced_to, latest);
+        if let (Some(from), Some(to)) = (from, to)
+            && to < from
+        {
+            c.add("produced_to", "must not be before produced_from");
+        }
+        let claims = parse_claims(&mut c, req.claims);
+        c.finish(Self {
+            institute,
+            product: Product {
+                name,
+                category: req.product.category,
+                gtin: gtin.map(str::to_owned),
+            },
+            lot_code,
+            quantity: req.quantity,
+            unit: req.unit,
+            produced_from: req.produced_from,
+            produced_to: req.produced_to,
+            serialised: req.serialised,
+            claims,
+        })
+    }
+}
