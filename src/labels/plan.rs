@@ -13,7 +13,7 @@ use super::{LabelData, LabelError, Layout};
 
 /// Quiet zone around the QR symbol, in modules (the minimum the QR standard allows; same as
 /// [`crate::qr`]).
-pub(crate) const QUIET_ZONE: usize = 4;
+pub const QUIET_ZONE: usize = 4;
 
 /// Smallest QR module we print, in mm. Phone cameras read 0.3 mm modules at a normal distance;
 /// our URLs give about 0.6 mm on the smallest layout.
@@ -37,20 +37,20 @@ pub(crate) const MARK: &str = "MADE IN CARCERE";
 
 /// A laid-out label.
 #[derive(Debug)]
-pub(crate) struct Plan {
+pub struct Plan {
     pub(crate) width: f64,
     pub(crate) height: f64,
-    pub(crate) qr: Qr,
+    pub qr: Qr,
     pub(crate) texts: Vec<Text>,
     pub(crate) frames: Vec<Frame>,
 }
 
 /// The QR symbol: its top-left corner (inside the quiet zone) and module size, in mm.
 #[derive(Debug)]
-pub(crate) struct Qr {
-    pub(crate) x: f64,
-    pub(crate) y: f64,
-    pub(crate) module: f64,
+pub struct Qr {
+    pub x: f64,
+    pub y: f64,
+    pub module: f64,
     /// Modules per side.
     pub(crate) modules: usize,
     dark: Vec<bool>,
@@ -81,7 +81,7 @@ impl Qr {
     }
 
     /// Side of the symbol in mm, quiet zone excluded.
-    pub(crate) fn side(&self) -> f64 {
+    pub fn side(&self) -> f64 {
         self.modules as f64 * self.module
     }
 }
@@ -112,7 +112,7 @@ pub(crate) struct Frame {
 
 /// Why one label could not be planned; [`PlanError::at`] says which label.
 #[derive(Debug)]
-pub(crate) enum PlanError {
+pub enum PlanError {
     TooLong,
     TooDense(f64),
 }
@@ -209,7 +209,7 @@ struct Budget {
 
 impl Plan {
     /// Lays out `label` on a `width` × `height` mm label of `layout`'s stock.
-    pub(crate) fn build(
+    pub fn build(
         label: &LabelData,
         width: f64,
         height: f64,

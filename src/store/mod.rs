@@ -228,7 +228,7 @@ pub struct StoredCheckpoint {
     pub created_at: String,
 }
 
-/// What both databases must do. [`tests/store_conformance.rs`] holds them to it.
+/// What both databases must do. [`tests/it/store_conformance.rs`] holds them to it.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// Answers when the database does.
