@@ -19,7 +19,9 @@
 
 mod font;
 mod pdf;
-mod plan;
+// Public only for the integration tests that check rendered labels against the plan.
+#[doc(hidden)]
+pub mod plan;
 mod raster;
 mod svg;
 

@@ -21,7 +21,7 @@ use column::{BUDGETS, Column, Laid, SHRINKS, Sizes};
 
 /// Quiet zone around the QR symbol, in modules (the minimum the QR standard allows; same as
 /// [`crate::qr`]).
-pub(crate) const QUIET_ZONE: usize = 4;
+pub const QUIET_ZONE: usize = 4;
 
 /// Smallest QR module we print, in mm. Phone cameras read 0.3 mm modules at a normal distance;
 /// our URLs give about 0.6 mm on the smallest layout.
@@ -45,20 +45,20 @@ pub(crate) const MARK: &str = "MADE IN CARCERE";
 
 /// A laid-out label.
 #[derive(Debug)]
-pub(crate) struct Plan {
+pub struct Plan {
     pub(crate) width: f64,
     pub(crate) height: f64,
-    pub(crate) qr: Qr,
+    pub qr: Qr,
     pub(crate) texts: Vec<Text>,
     pub(crate) frames: Vec<Frame>,
 }
 
 /// The QR symbol: its top-left corner (inside the quiet zone) and module size, in mm.
 #[derive(Debug)]
-pub(crate) struct Qr {
-    pub(crate) x: f64,
-    pub(crate) y: f64,
-    pub(crate) module: f64,
+pub struct Qr {
+    pub x: f64,
+    pub y: f64,
+    pub module: f64,
     /// Modules per side.
     pub(crate) modules: usize,
     dark: Vec<bool>,
@@ -89,7 +89,7 @@ impl Qr {
     }
 
     /// Side of the symbol in mm, quiet zone excluded.
-    pub(crate) fn side(&self) -> f64 {
+    pub fn side(&self) -> f64 {
         self.modules as f64 * self.module
     }
 }
@@ -98,7 +98,7 @@ impl Qr {
 #[derive(Debug)]
 pub(crate) struct Text {
     /// Left end of the baseline.
-    pub(crate) x: f64,
+    pub x: f64,
     pub(crate) baseline: f64,
     pub(crate) size_pt: f64,
     pub(crate) weight: Weight,
@@ -110,8 +110,8 @@ pub(crate) struct Text {
 /// A stroked rectangle with rounded corners; the stroke is centred on the outline.
 #[derive(Debug)]
 pub(crate) struct Frame {
-    pub(crate) x: f64,
-    pub(crate) y: f64,
+    pub x: f64,
+    pub y: f64,
     pub(crate) w: f64,
     pub(crate) h: f64,
     pub(crate) radius: f64,
@@ -120,7 +120,7 @@ pub(crate) struct Frame {
 
 /// Why one label could not be planned; [`PlanError::at`] says which label.
 #[derive(Debug)]
-pub(crate) enum PlanError {
+pub enum PlanError {
     TooLong,
     TooDense(f64),
 }
@@ -136,7 +136,7 @@ impl PlanError {
 
 impl Plan {
     /// Lays out `label` on a `width` × `height` mm label of `layout`'s stock.
-    pub(crate) fn build(
+    pub fn build(
         label: &LabelData,
         width: f64,
         height: f64,

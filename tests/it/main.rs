@@ -1,0 +1,27 @@
+//! Origine's integration tests, in one binary (one link instead of one per file).
+//!
+//! Each module was a test file of its own; they share the harness in [`support`]: a fresh
+//! service on its own database and keys for every test. Tests that need an outside tool
+//! (zbar, librsvg, poppler, Chromium, Python, PostgreSQL) are ignored where the build script
+//! (tests/build.rs) did not find it. Run one module with `cargo test --test it web::`.
+
+mod browser;
+mod caches;
+mod cli;
+mod concurrency;
+mod crash;
+mod impact;
+mod independent;
+mod issuance;
+mod labels;
+mod limits;
+mod qr;
+mod register;
+mod renders;
+mod roles;
+mod store_conformance;
+mod support;
+mod transparency;
+mod validation;
+mod verify_page;
+mod web;
