@@ -11,11 +11,13 @@ pub mod institute;
 pub mod key_event;
 pub mod lot;
 pub mod producer;
+pub mod role;
 pub mod scans;
 pub mod status;
 pub mod validation;
 pub mod vat;
 
 pub use gtin::Gtin;
+pub use role::Role;
 pub use validation::{FieldError, ValidationErrors};
 pub use vat::VatNumber;

@@ -10,6 +10,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::domain::{FieldError, ValidationErrors};
+use crate::service::admin::AdminError;
 use crate::service::issuer::IssueError;
 use crate::service::register::RegisterError;
 use crate::store::{Rejection, StoreError};
@@ -268,6 +269,22 @@ impl From<crate::service::accounts::AccountError> for AppError {
             AccountError::Invalid(v) => Self::Validation(v),
             AccountError::Store(e) => e.into(),
             AccountError::Hash(e) => Self::Internal(e),
+        }
+    }
+}
+
+impl From<AdminError> for AppError {
+    fn from(e: AdminError) -> Self {
+        match e {
+            AdminError::Forbidden(role) => {
+                Self::Forbidden(format!("this needs the admin role; your token has {role}"))
+            }
+            AdminError::NotFound(what) => Self::not_found(what),
+            AdminError::NotAllowed(why) => Self::Forbidden(why),
+            AdminError::Invalid(v) => Self::Validation(v),
+            AdminError::Account(e) => e.into(),
+            AdminError::Issue(e) => e.into(),
+            AdminError::Store(e) => e.into(),
         }
     }
 }

@@ -1,15 +1,12 @@
-//! Extractors: a JSON body that fails as a problem naming the field, and the caller's
-//! API token.
+//! Extractors whose every failure is a problem naming the field: JSON bodies, paths,
+//! queries, and the client's address.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::{StatusCode, header, request::Parts};
 use serde::de::DeserializeOwned;
 
-use super::AppState;
 use super::error::AppError;
-use crate::crypto::jcs;
-use crate::store::TokenRecord;
 
 /// Largest request body accepted.
 pub const MAX_BODY: usize = 1 << 20;
@@ -113,101 +110,6 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
             }
         }
     })
-}
-
-/// The caller, identified by an API token.
-#[derive(Debug, Clone)]
-pub struct Caller {
-    pub record: TokenRecord,
-    /// How the admin action trail names this caller: `token:ID` or `user:EMAIL`.
-    actor: String,
-}
-
-impl Caller {
-    /// Allows only the given roles.
-    ///
-    /// # Errors
-    /// 403 for any other role.
-    pub fn require(&self, roles: &[&str]) -> Result<&Self, AppError> {
-        if roles.contains(&self.record.role.as_str()) {
-            Ok(self)
-        } else {
-            Err(AppError::Forbidden(format!(
-                "this needs the {} role; your token has {}",
-                roles.join(" or "),
-                self.record.role
-            )))
-        }
-    }
-
-    /// How the admin action trail names this caller.
-    pub fn actor(&self) -> &str {
-        &self.actor
-    }
-
-    /// The caller's role.
-    pub fn role(&self) -> &str {
-        &self.record.role
-    }
-
-    /// The producer a producer token belongs to.
-    pub fn producer_id(&self) -> Option<&str> {
-        self.record.producer_id.as_deref()
-    }
-
-    /// Admin and auditor see everything; a producer only its own organisation.
-    pub fn may_read_producer(&self, producer_id: &str) -> bool {
-        matches!(self.record.role.as_str(), "admin" | "auditor")
-            || self.producer_id() == Some(producer_id)
-    }
-}
-
-impl FromRequestParts<AppState> for Caller {
-    type Rejection = AppError;
-
-    /// A bearer token; or, for reading only (GET and HEAD, which change nothing and so need
-    /// no CSRF token), the session of a signed-in user, so pages can link to API downloads.
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let bearer = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim);
-        if let Some(token) = bearer {
-            let record = state
-                .issuer
-                .directory()
-                .token(&*state.store, &jcs::sha256_hex(token.as_bytes()))
-                .await?
-                .ok_or(AppError::Unauthorized)?;
-            return Ok(Self {
-                actor: format!("token:{}", record.id),
-                record,
-            });
-        }
-        let reading =
-            parts.method == axum::http::Method::GET || parts.method == axum::http::Method::HEAD;
-        if reading
-            && parts.headers.contains_key(header::COOKIE)
-            && let Some(session) = super::session::Viewer::from_request_parts(parts, state)
-                .await?
-                .session
-        {
-            let user = session.user;
-            return Ok(Self {
-                actor: format!("user:{}", user.email),
-                record: TokenRecord {
-                    id: user.id,
-                    role: user.role,
-                    producer_id: user.producer_id,
-                    label: Some(user.email),
-                    created_at: user.created_at,
-                },
-            });
-        }
-        Err(AppError::Unauthorized)
-    }
 }
 
 /// A path parameter; one that cannot be decoded (e.g. invalid UTF-8) is a 400 problem.

@@ -14,8 +14,8 @@ use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::AppState;
 use super::error::AppError;
+use super::state::AppState;
 
 /// Most clients tracked before idle buckets are dropped.
 const MAX_CLIENTS: usize = 100_000;

@@ -9,32 +9,44 @@ use anyhow::{Context, bail};
 use crate::config::Config;
 use crate::crypto::{KeyHandle, Keyring, keys};
 use crate::domain::key_event::KeyEvent;
-use crate::store::{self, LogEntry, NewEntry};
+use crate::store::{self, LogEntry, NewEntry, Store};
 
+use super::admin::Actor;
 use super::issuer::{Draft, Issuer};
+use super::trail;
 
 /// How long a retired key stays valid after a rotation, so batches other server
 /// processes were already signing with it (they reload keys before each batch) still verify.
 pub const ROTATION_GRACE: Duration = Duration::from_secs(10);
 
-async fn log_event(config: &Config, ring: Keyring, event: KeyEvent) -> anyhow::Result<LogEntry> {
+async fn log_event(
+    config: &Config,
+    ring: Keyring,
+    event: KeyEvent,
+) -> anyhow::Result<(Arc<Store>, LogEntry)> {
     let store = store::connect(&config.database_url).await?;
     let handle = Arc::new(KeyHandle::new(&config.keys_dir, ring));
-    let issuer = Issuer::start(store, handle);
+    let issuer = Issuer::start(store.clone(), handle);
     let entry = NewEntry::Status {
         kind: "key",
         subject: event.kid.clone(),
         status: event.event.clone(),
     };
-    Ok(issuer.issue(entry, Draft::Key(event)).await?)
+    let logged = issuer.issue(entry, Draft::Key(event)).await?;
+    Ok((store, logged))
 }
 
-/// Creates a new signing key, logs the rotation, and retires the old key.
-/// Returns `(old kid, new kid, log entry)`.
+/// Creates a new signing key, logs the rotation, retires the old key, and records who did
+/// it in the trail. Returns `(old kid, new kid, log entry)`.
 ///
 /// # Errors
-/// No usable key, or the database or key files cannot be written.
-pub async fn rotate(config: &Config, reason: &str) -> anyhow::Result<(String, String, LogEntry)> {
+/// Not an admin, no usable key, or the database or key files cannot be written.
+pub async fn rotate(
+    config: &Config,
+    actor: &Actor,
+    reason: &str,
+) -> anyhow::Result<(String, String, LogEntry)> {
+    actor.require_admin()?;
     let origin = config.log_origin();
     let old = Keyring::load(&config.keys_dir, &origin)?
         .active()
@@ -50,8 +62,8 @@ pub async fn rotate(config: &Config, reason: &str) -> anyhow::Result<(String, St
         previous: Some(old.clone()),
         reason: reason.to_owned(),
     };
-    let entry = match log_event(config, ring, event).await {
-        Ok(entry) => entry,
+    let (store, entry) = match log_event(config, ring, event).await {
+        Ok(logged) => logged,
         Err(e) => {
             // Nothing was logged: the new key must not sign anything either.
             let _ = std::fs::remove_file(&new_path);
@@ -67,15 +79,23 @@ pub async fn rotate(config: &Config, reason: &str) -> anyhow::Result<(String, St
         &crate::time_fmt::rfc3339(until),
     )
     .context("the rotation is logged but the old key file could not be retired")?;
+    let detail = format!("{old} retired, {new} signs: {reason}");
+    trail::record(&*store, &actor.to_string(), "rotate_key", &new, &detail).await;
     Ok((old, new, entry))
 }
 
 /// Withdraws a key: everything it signed stops verifying. The active key cannot be
-/// withdrawn (rotate first).
+/// withdrawn (rotate first). Who did it is recorded in the trail.
 ///
 /// # Errors
-/// Unknown or active kid, or the database or key files cannot be written.
-pub async fn withdraw(config: &Config, kid: &str, reason: &str) -> anyhow::Result<LogEntry> {
+/// Not an admin, unknown or active kid, or the database or key files cannot be written.
+pub async fn withdraw(
+    config: &Config,
+    actor: &Actor,
+    kid: &str,
+    reason: &str,
+) -> anyhow::Result<LogEntry> {
+    actor.require_admin()?;
     let origin = config.log_origin();
     let ring = Keyring::load(&config.keys_dir, &origin)?;
     if ring.active().kid == kid {
@@ -91,7 +111,7 @@ pub async fn withdraw(config: &Config, kid: &str, reason: &str) -> anyhow::Resul
         previous: None,
         reason: reason.to_owned(),
     };
-    let entry = log_event(config, ring, event).await?;
+    let (store, entry) = log_event(config, ring, event).await?;
     keys::end_key(
         &config.keys_dir,
         &origin,
@@ -99,5 +119,6 @@ pub async fn withdraw(config: &Config, kid: &str, reason: &str) -> anyhow::Resul
         "withdrawn",
         &crate::time_fmt::now(),
     )?;
+    trail::record(&*store, &actor.to_string(), "withdraw_key", kid, reason).await;
     Ok(entry)
 }

@@ -9,6 +9,7 @@ use data_encoding::HEXLOWER;
 use crate::crypto::{Bundle, Inclusion, Keyring};
 use crate::log::merkle::{self, Hash};
 use crate::log::note::{self, Checkpoint, Note};
+use crate::log::tiles::TilePath;
 use crate::store::{LogEntry, Result, Store, StoreError, StoredCheckpoint};
 
 use super::report::bundle_of;
@@ -136,4 +137,120 @@ pub async fn bundle_with_inclusion(store: &Store, entry: &LogEntry) -> Result<Bu
         }
     }
     Ok(bundle)
+}
+
+/// The bytes of a tile: concatenated hashes for a hash tile, or length-prefixed entries
+/// (2-byte big-endian length, then the JCS bytes) for an entry bundle. `None` while the
+/// log has not reached the tile's end; a full tile never changes once it exists.
+///
+/// # Errors
+/// Storage failures, a stored tree missing nodes, or an entry over 64 KiB.
+pub async fn tile(store: &Store, tile: &TilePath) -> Result<Option<Vec<u8>>> {
+    let size = store.log_size().await?;
+    let Some((start, end)) = tile.span() else {
+        return Ok(None);
+    };
+    match tile.level {
+        Some(level) => {
+            // Level L tiles hold the nodes at tree level 8L; they exist once complete.
+            let tree_level = u32::from(level) * 8;
+            let available = size.checked_shr(tree_level).unwrap_or(0);
+            if end > available {
+                return Ok(None);
+            }
+            let hashes = store
+                .level_range(u8::try_from(tree_level).unwrap_or(u8::MAX), start, end)
+                .await?;
+            if hashes.len() as u64 != tile.width {
+                return Err(StoreError::Corrupt("stored tree is missing nodes".into()));
+            }
+            Ok(Some(hashes.concat()))
+        }
+        None => {
+            if end > size {
+                return Ok(None);
+            }
+            let mut out = Vec::new();
+            for e in store.entries(start, end).await? {
+                let len = u16::try_from(e.body.len())
+                    .map_err(|_| StoreError::Corrupt(format!("entry {} over 64 KiB", e.seq)))?;
+                out.extend_from_slice(&len.to_be_bytes());
+                out.extend_from_slice(e.body.as_bytes());
+            }
+            Ok(Some(out))
+        }
+    }
+}
+
+/// Why a witness's cosignatures were not accepted. Nothing was stored.
+#[derive(Debug, thiserror::Error)]
+pub enum CosignError {
+    /// The note or its checkpoint cannot be read.
+    #[error("{0}")]
+    Malformed(String),
+    /// The log never published a checkpoint of this size.
+    #[error("no published checkpoint of size {0}")]
+    Unknown(u64),
+    /// The checkpoint text differs from the one the log published at that size.
+    #[error("this is not the checkpoint the log published at that size")]
+    NotPublished,
+    /// No line is a valid cosignature by a witness this log accepts.
+    #[error("no valid cosignature from a witness this log accepts")]
+    NoWitness,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Stores the cosignatures in `signed_note` (a published checkpoint with signature lines)
+/// by the witnesses whose verifier keys are `witnesses`, and returns how many.
+///
+/// # Errors
+/// See [`CosignError`]; at least one cosignature must be valid.
+pub async fn accept_cosignatures(
+    store: &Store,
+    witnesses: &[String],
+    signed_note: &str,
+) -> std::result::Result<usize, CosignError> {
+    let parsed = Note::parse(signed_note).map_err(|e| CosignError::Malformed(e.to_string()))?;
+    let cp = Checkpoint::parse(&parsed.text).map_err(|e| CosignError::Malformed(e.to_string()))?;
+    let stored = store
+        .checkpoint(cp.size)
+        .await?
+        .ok_or(CosignError::Unknown(cp.size))?;
+    if !stored.note.starts_with(&parsed.text)
+        || stored.note.as_bytes().get(parsed.text.len()) != Some(&b'\n')
+    {
+        return Err(CosignError::NotPublished);
+    }
+    let mut accepted = 0;
+    for vkey in witnesses {
+        let Ok((name, _, public)) = note::parse_vkey(vkey) else {
+            continue;
+        };
+        let Ok(key) = ed25519_dalek::VerifyingKey::from_bytes(&public) else {
+            continue;
+        };
+        if note::verify_cosignature(&parsed, &name, &key).is_err() {
+            continue;
+        }
+        let kid = note::cosignature_key_id(&name, &public);
+        if let Some(sig) = parsed
+            .signatures
+            .iter()
+            .find(|s| s.name == name && s.key_id == kid)
+        {
+            let line = Note {
+                text: String::new(),
+                signatures: vec![sig.clone()],
+            }
+            .render();
+            let line = line.trim_start_matches('\n');
+            store.add_cosignature(cp.size, &name, line).await?;
+            accepted += 1;
+        }
+    }
+    if accepted == 0 {
+        return Err(CosignError::NoWitness);
+    }
+    Ok(accepted)
 }

@@ -2,6 +2,7 @@
 //! entries, building verification reports, auditing the register, impact figures.
 
 pub mod accounts;
+pub mod admin;
 pub mod audit;
 pub mod credential;
 pub mod directory;

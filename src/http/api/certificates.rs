@@ -7,12 +7,15 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::AppState;
-use super::error::{AppError, Problem};
-use super::extract::{ApiJson, ApiPath, ApiQuery, Caller};
 use crate::crypto::Bundle;
+use crate::domain::Role;
 use crate::domain::ValidationErrors;
-use crate::domain::status::{StatusChange, StatusRequest, Subject};
+use crate::domain::status::{StatusRequest, Subject};
+use crate::http::caller::Caller;
+use crate::http::error::{AppError, Problem};
+use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::http::state::AppState;
+use crate::service::admin;
 use crate::service::report::{Report, bundle_of, report};
 
 /// Most ids in one bulk verification.
@@ -52,7 +55,10 @@ pub struct UnitQuery {
 
 impl UnitQuery {
     /// The scan to check and count, when a unit label was scanned.
-    pub fn scan(self, client: super::extract::Client) -> Option<crate::service::labels::UnitScan> {
+    pub fn scan(
+        self,
+        client: crate::http::extract::Client,
+    ) -> Option<crate::service::labels::UnitScan> {
         self.serial.map(|serial| crate::service::labels::UnitScan {
             serial,
             token: self.t,
@@ -69,7 +75,7 @@ pub async fn verify_one(
     State(app): State<AppState>,
     ApiPath(id): ApiPath<String>,
     ApiQuery(unit): ApiQuery<UnitQuery>,
-    client: super::extract::Client,
+    client: crate::http::extract::Client,
 ) -> Result<Response, AppError> {
     let Some(scan) = unit.scan(client) else {
         // Without a unit serial the report changes only with the database or the keys.
@@ -157,22 +163,16 @@ pub async fn set_status(
     ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<StatusRequest>,
 ) -> Result<(StatusCode, Json<Bundle>), AppError> {
-    caller.require(&["admin"])?;
-    app.store
-        .certificate_entry(&id)
-        .await?
-        .ok_or_else(|| unknown(&id))?;
-    let change = StatusChange::parse(Subject::Certificate, &id, req)?;
-    let detail = format!("{}: {}", change.status, change.reason);
-    let logged = app.issuer.change_status(change).await?;
-    crate::service::trail::record(
+    caller.require(&[Role::Admin])?;
+    let (_, logged) = admin::change_status(
         &*app.store,
+        &app.issuer,
         caller.actor(),
-        "certificate_status",
+        Subject::Certificate,
         &id,
-        &detail,
+        req,
     )
-    .await;
+    .await?;
     Ok((StatusCode::CREATED, Json(bundle_of(&logged))))
 }
 

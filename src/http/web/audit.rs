@@ -9,19 +9,22 @@ use axum::extract::State;
 use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 
-use super::AppState;
-use super::error::AppError;
 use super::forms::{self, Field, Kind};
-use super::pages::render;
-use super::session::{Lang, Nav, PageError, SignedIn};
+use super::lang::Lang;
+use super::render::render;
+use super::render::{Nav, PageError};
+use super::session::SignedIn;
 use crate::charts::{ChartText, bar_chart, column_chart};
+use crate::domain::Role;
 use crate::domain::institute::REGIONS;
+use crate::http::error::AppError;
+use crate::http::state::AppState;
 use crate::service::audit::AuditRun;
 use crate::service::impact::{GroupBy, ImpactQuery, ImpactReport, Measure, impact, to_csv};
 use crate::store::{AdminAction, StoredCheckpoint};
 
 /// Who may read the dashboard.
-const READERS: &[&str] = &["auditor", "admin"];
+const READERS: &[Role] = &[Role::Auditor, Role::Admin];
 
 /// The query string without the language switch, with the last twelve months as the
 /// default period.

@@ -6,11 +6,13 @@ use axum::http::StatusCode;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::AppState;
-use super::error::{AppError, Problem};
-use super::extract::{ApiJson, ApiPath, Caller};
 use crate::crypto::Bundle;
+use crate::domain::Role;
 use crate::domain::lot::{LotRequest, ValidLot};
+use crate::http::caller::Caller;
+use crate::http::error::{AppError, Problem};
+use crate::http::extract::{ApiJson, ApiPath};
+use crate::http::state::AppState;
 use crate::service::register::register_lot;
 use crate::service::report::bundle_of;
 use crate::store::LotRecord;
@@ -34,7 +36,7 @@ pub async fn create(
     caller: Caller,
     ApiJson(req): ApiJson<LotRequest>,
 ) -> Result<(StatusCode, Json<LotCreated>), AppError> {
-    caller.require(&["producer"])?;
+    caller.require(&[Role::Producer])?;
     let lot = ValidLot::parse(req, crate::time_fmt::latest_production_date())?;
     let producer_id = caller.producer_id().unwrap_or_default();
     let (record, entry) = register_lot(&*app.store, &app.issuer, producer_id, lot).await?;
@@ -55,7 +57,7 @@ pub async fn list(
     State(app): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Vec<LotRecord>>, AppError> {
-    let scope = if caller.role() == "producer" {
+    let scope = if caller.role() == Role::Producer {
         caller.producer_id()
     } else {
         None

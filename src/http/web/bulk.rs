@@ -6,10 +6,12 @@ use axum::extract::{Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::AppState;
-use super::error::AppError;
-use super::session::{Lang, Nav, Viewer};
+use super::lang::Lang;
+use super::render::Nav;
 use crate::csv;
+use crate::http::caller::Viewer;
+use crate::http::error::AppError;
+use crate::http::state::AppState;
 use crate::service::report::report;
 
 /// Most codes checked in one go (as the bulk API).
@@ -37,7 +39,7 @@ struct VerifyPage {
 }
 
 fn page(p: &VerifyPage, status: StatusCode) -> Result<Response, AppError> {
-    Ok(super::pages::render(status, p))
+    Ok(super::render::render(status, p))
 }
 
 /// The empty form.

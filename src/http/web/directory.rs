@@ -8,14 +8,16 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::AppState;
-use super::error::AppError;
-use super::extract::ApiPath;
-use super::pages::render;
-use super::pages::{legal_form_name, period, readable_time};
-use super::session::{Lang, Nav, Viewer};
-use super::workspace::{status_name, unit_name};
+use super::lang::Lang;
+use super::render::Nav;
+use super::render::render;
+use super::words::{legal_form_name, period, readable_time};
+use super::words::{status_name, unit_name};
 use crate::domain::producer::Producer;
+use crate::http::caller::Viewer;
+use crate::http::error::AppError;
+use crate::http::extract::ApiPath;
+use crate::http::state::AppState;
 use crate::store::LogEntry;
 
 /// Entries in a feed.

@@ -3,7 +3,7 @@
 //! Forms check the same rules as the API (the domain's validation); the messages come
 //! from there in English and are put in Italian here for the Italian pages.
 
-use super::session::Lang;
+use super::lang::Lang;
 use crate::domain::FieldError;
 
 /// How a field is entered.

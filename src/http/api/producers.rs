@@ -6,14 +6,16 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::AppState;
-use super::error::{AppError, Problem};
-use super::extract::{ApiJson, ApiPath, Caller};
 use crate::crypto::Bundle;
+use crate::domain::Role;
 use crate::domain::producer::{Producer, ProducerRequest};
-use crate::domain::status::{StatusChange, StatusRequest, Subject};
+use crate::domain::status::{StatusRequest, Subject};
+use crate::http::caller::Caller;
+use crate::http::error::{AppError, Problem};
+use crate::http::extract::{ApiJson, ApiPath, optional_json};
+use crate::http::state::AppState;
+use crate::service::admin;
 use crate::service::report::bundle_of;
-use crate::service::{register, tokens, trail};
 use crate::store::TokenRecord;
 
 /// Accredit a producer (admin).
@@ -27,16 +29,8 @@ pub async fn create(
     caller: Caller,
     ApiJson(req): ApiJson<ProducerRequest>,
 ) -> Result<(StatusCode, Json<Producer>), AppError> {
-    caller.require(&["admin"])?;
-    let created = register::accredit_producer(&*app.store, req).await?;
-    trail::record(
-        &*app.store,
-        caller.actor(),
-        "accredit_producer",
-        &created.id,
-        &created.name,
-    )
-    .await;
+    caller.require(&[Role::Admin])?;
+    let created = admin::accredit_producer(&*app.store, caller.actor(), req).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -91,21 +85,21 @@ pub async fn create_token(
     ApiPath(id): ApiPath<String>,
     body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<(StatusCode, Json<NewTokenResponse>), AppError> {
-    caller.require(&["admin"])?;
+    caller.require(&[Role::Admin])?;
     app.store
         .producer(&id)
         .await?
         .ok_or_else(|| AppError::not_found(format!("no producer with id {id:?}")))?;
     // The body is optional: an empty one, or `null`, means "no label".
-    let label = super::extract::optional_json::<Option<TokenRequest>>(body)?.and_then(|r| r.label);
-    if let Some(l) = &label {
-        let mut c = crate::domain::validation::Checker::default();
-        c.text("label", l, 0, 100, false);
-        c.finish(())?;
-    }
-    let (token, record) =
-        tokens::create(&*app.store, "producer", Some(&id), label.as_deref()).await?;
-    trail::record(&*app.store, caller.actor(), "create_token", &id, &record.id).await;
+    let label = optional_json::<Option<TokenRequest>>(body)?.and_then(|r| r.label);
+    let (token, record) = admin::create_token(
+        &*app.store,
+        caller.actor(),
+        Role::Producer,
+        Some(&id),
+        label.as_deref(),
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(NewTokenResponse {
@@ -147,14 +141,15 @@ pub async fn set_status(
     ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<StatusRequest>,
 ) -> Result<(StatusCode, Json<Bundle>), AppError> {
-    caller.require(&["admin"])?;
-    app.store
-        .producer(&id)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("no producer with id {id:?}")))?;
-    let change = StatusChange::parse(Subject::Producer, &id, req)?;
-    let detail = format!("{}: {}", change.status, change.reason);
-    let logged = app.issuer.change_status(change).await?;
-    trail::record(&*app.store, caller.actor(), "producer_status", &id, &detail).await;
+    caller.require(&[Role::Admin])?;
+    let (_, logged) = admin::change_status(
+        &*app.store,
+        &app.issuer,
+        caller.actor(),
+        Subject::Producer,
+        &id,
+        req,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(bundle_of(&logged))))
 }

@@ -10,11 +10,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
-use super::AppState;
-use super::error::{AppError, Problem};
-use super::extract::ApiQuery;
 use crate::crypto::KeysDocument;
 use crate::crypto::jcs;
+use crate::http::error::{AppError, Problem};
+use crate::http::extract::ApiQuery;
+use crate::http::state::AppState;
 
 /// Most log entries per call.
 const MAX_ENTRIES: u64 = 1000;

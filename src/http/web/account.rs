@@ -6,11 +6,14 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::AppState;
-use super::error::AppError;
-use super::extract::{ApiQuery, Client};
-use super::pages::render;
-use super::session::{CsrfForm, Lang, Nav, SESSION_COOKIE, SignedIn, Viewer, set_cookie};
+use super::lang::Lang;
+use super::render::Nav;
+use super::render::render;
+use super::session::{CsrfForm, SignedIn};
+use crate::http::caller::{SESSION_COOKIE, Viewer, set_cookie};
+use crate::http::error::AppError;
+use crate::http::extract::{ApiQuery, Client};
+use crate::http::state::AppState;
 use crate::service::accounts::{self, AccountError, SESSION_HOURS};
 use crate::store::UserRecord;
 

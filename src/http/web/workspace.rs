@@ -7,82 +7,29 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::AppState;
-use super::error::AppError;
-use super::extract::ApiPath;
 use super::forms::{self, Field, Kind};
-use super::pages::render;
-use super::session::{CsrfForm, Lang, Nav, PageError, SignedIn};
+use super::lang::Lang;
+use super::render::render;
+use super::render::{Nav, PageError};
+use super::session::{CsrfForm, SignedIn};
+use super::words::{category_name, employment_name, status_name, unit_name};
 use crate::domain::FieldError;
+use crate::domain::Role;
 use crate::domain::lot::{
     CATEGORIES, ClaimsRequest, EMPLOYMENT, LotRequest, ProductRequest, UNITS, ValidLot,
 };
 use crate::domain::producer::Producer;
+use crate::http::error::AppError;
+use crate::http::extract::ApiPath;
+use crate::http::state::AppState;
 use crate::labels::Layout;
 use crate::service::issuer::IssueError;
 use crate::service::register::{RegisterError, register_lot};
 use crate::store::{LotRecord, Rejection, SerialScans};
 
-/// A category's name in the page's language.
-pub fn category_name(l: Lang, c: &str) -> &'static str {
-    match c {
-        "food" => l.s("Alimentari", "Food"),
-        "beverage" => l.s("Bevande", "Beverages"),
-        "textile" => l.s("Tessile", "Textiles"),
-        "clothing" => l.s("Abbigliamento", "Clothing"),
-        "crafts" => l.s("Artigianato", "Crafts"),
-        "furniture" => l.s("Arredamento", "Furniture"),
-        "cosmetics" => l.s("Cosmetica", "Cosmetics"),
-        "printing" => l.s("Stampa e legatoria", "Printing and binding"),
-        "agriculture" => l.s("Agricoltura", "Agriculture"),
-        "services" => l.s("Servizi", "Services"),
-        _ => l.s("Altro", "Other"),
-    }
-}
-
-/// A unit's name in the page's language.
-pub fn unit_name(l: Lang, u: &str) -> &'static str {
-    match u {
-        "pcs" => l.s("pezzi", "pieces"),
-        "kg" => "kg",
-        "g" => "g",
-        "l" => "l",
-        "ml" => "ml",
-        "m" => "m",
-        "m2" => "m²",
-        "h" => l.s("ore", "hours"),
-        "service" => l.s("servizi", "services"),
-        _ => "",
-    }
-}
-
-/// A kind of contract in the page's language.
-pub fn employment_name(l: Lang, e: &str) -> &'static str {
-    match e {
-        "employee" => l.s("Lavoro dipendente", "Employee"),
-        "apprentice" => l.s("Apprendistato", "Apprenticeship"),
-        "traineeship" => l.s("Tirocinio", "Traineeship"),
-        "self_employed" => l.s("Lavoro autonomo", "Self-employed"),
-        _ => l.s("Altro", "Other"),
-    }
-}
-
-/// A status in the page's language.
-pub fn status_name(l: Lang, s: &str) -> &'static str {
-    match s {
-        "valid" => l.s("valido", "valid"),
-        "accredited" => l.s("accreditato", "accredited"),
-        "suspended" => l.s("sospeso", "suspended"),
-        "revoked" => l.s("revocato", "revoked"),
-        "suspicious" => l.s("sospetto", "suspicious"),
-        "invalid" => l.s("non valido", "invalid"),
-        _ => l.s("sconosciuto", "unknown"),
-    }
-}
-
 /// The signed-in producer and its record.
 async fn me(app: &AppState, l: Lang, user: &SignedIn) -> Result<Producer, PageError> {
-    user.require(l, &["producer"])?;
+    user.require(l, &[Role::Producer])?;
     let id = user.user().producer_id.clone().unwrap_or_default();
     app.store
         .producer(&id)

@@ -7,20 +7,15 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::AppState;
-use super::error::AppError;
-use super::extract::{ApiPath, ApiQuery};
-use super::session::{Lang, Nav, Viewer};
-use super::workspace::{employment_name, unit_name};
+use super::lang::Lang;
+use super::render::Nav;
+use super::render::{message_for, render};
+use super::words::{employment_name, legal_form_name, period, readable_time, unit_name};
+use crate::http::caller::Viewer;
+use crate::http::error::AppError;
+use crate::http::extract::{ApiPath, ApiQuery};
+use crate::http::state::AppState;
 use crate::service::report::{Report, StatusChangeView, report};
-
-/// Renders a template as an HTML response.
-pub fn render<T: Template>(status: StatusCode, page: &T) -> Response {
-    match page.render() {
-        Ok(html) => (status, Html(html)).into_response(),
-        Err(e) => AppError::Internal(format!("template: {e}")).into_response(),
-    }
-}
 
 #[derive(Template)]
 #[template(path = "certificate.html")]
@@ -229,57 +224,6 @@ fn history(l: Lang, issued_at: &str, changes: Vec<StatusChangeView>) -> Vec<Hist
     rows.into_iter().map(|(_, row)| row).collect()
 }
 
-/// `2026-11-24T09:30:00Z` as `24/11/2026 09:30 UTC`.
-pub fn readable_time(rfc3339: &str) -> String {
-    match (
-        rfc3339.get(0..4),
-        rfc3339.get(5..7),
-        rfc3339.get(8..10),
-        rfc3339.get(11..16),
-    ) {
-        (Some(y), Some(m), Some(d), Some(hm)) => format!("{d}/{m}/{y} {hm} UTC"),
-        _ => rfc3339.to_owned(),
-    }
-}
-
-/// `2026-11-24` as `24/11/2026`, like [`readable_time`].
-pub fn readable_date(date: &str) -> String {
-    match (date.get(0..4), date.get(5..7), date.get(8..10)) {
-        (Some(y), Some(m), Some(d)) if date.len() == 10 => format!("{d}/{m}/{y}"),
-        _ => date.to_owned(),
-    }
-}
-
-/// The production period in words: "dal 01/10/2026 al 31/10/2026", or one day.
-pub fn period(l: Lang, from: &str, to: &str) -> String {
-    let (from, to) = (readable_date(from), readable_date(to));
-    if from == to {
-        format!("{} {from}", l.s("il", "on"))
-    } else {
-        match l {
-            Lang::It => format!("dal {from} al {to}"),
-            Lang::En => format!("from {from} to {to}"),
-        }
-    }
-}
-
-/// A legal form in the page's language (Italian forms keep their Italian abbreviation).
-pub fn legal_form_name(l: Lang, form: &str) -> &'static str {
-    match form {
-        "cooperativa_sociale" => l.s("cooperativa sociale", "social cooperative"),
-        "cooperativa" => l.s("cooperativa", "cooperative"),
-        "impresa_sociale" => l.s("impresa sociale", "social enterprise"),
-        "srl" => l.s("S.r.l.", "S.r.l. (limited company)"),
-        "spa" => l.s("S.p.A.", "S.p.A. (joint-stock company)"),
-        "sas" => l.s("S.a.s.", "S.a.s. (limited partnership)"),
-        "snc" => l.s("S.n.c.", "S.n.c. (general partnership)"),
-        "impresa_individuale" => l.s("impresa individuale", "sole trader"),
-        "associazione" => l.s("associazione", "association"),
-        "fondazione" => l.s("fondazione", "foundation"),
-        _ => l.s("altra forma", "other form"),
-    }
-}
-
 /// The social impact a certificate claims, as sentences in the page's language.
 fn claims_in_words(
     l: Lang,
@@ -319,28 +263,6 @@ fn claims_in_words(
 
 fn it_workers(n: u64) -> &'static str {
     if n == 1 { "lavoratore" } else { "lavoratori" }
-}
-
-#[derive(Template)]
-#[template(path = "message.html")]
-struct MessagePage<'a> {
-    l: Lang,
-    nav: Nav,
-    title: &'a str,
-    text: &'a str,
-}
-
-/// A short page with a title and one paragraph, such as an error.
-pub fn message_for(status: StatusCode, l: Lang, nav: Nav, title: &str, text: &str) -> Response {
-    render(
-        status,
-        &MessagePage {
-            l,
-            nav,
-            title,
-            text,
-        },
-    )
 }
 
 #[derive(Template)]
@@ -412,8 +334,8 @@ impl CertificatePage {
 pub async fn certificate(
     State(app): State<AppState>,
     ApiPath(id): ApiPath<String>,
-    ApiQuery(unit): ApiQuery<super::certificates::UnitQuery>,
-    client: super::extract::Client,
+    ApiQuery(unit): ApiQuery<crate::http::api::certificates::UnitQuery>,
+    client: crate::http::extract::Client,
     l: Lang,
     viewer: Viewer,
 ) -> Result<Response, AppError> {

@@ -4,11 +4,13 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 
-use super::AppState;
-use super::error::{AppError, Problem};
-use super::extract::{ApiJson, Caller};
+use crate::domain::Role;
 use crate::domain::institute::{Institute, InstituteRequest};
-use crate::service::trail;
+use crate::http::caller::Caller;
+use crate::http::error::{AppError, Problem};
+use crate::http::extract::ApiJson;
+use crate::http::state::AppState;
+use crate::service::admin;
 
 /// Register an institute (admin).
 #[utoipa::path(post, path = "/api/v1/institutes", tag = "register",
@@ -21,17 +23,8 @@ pub async fn create(
     caller: Caller,
     ApiJson(req): ApiJson<InstituteRequest>,
 ) -> Result<(StatusCode, Json<Institute>), AppError> {
-    caller.require(&["admin"])?;
-    let institute = Institute::parse(req)?;
-    app.store.insert_institute(&institute).await?;
-    trail::record(
-        &*app.store,
-        caller.actor(),
-        "create_institute",
-        &institute.code,
-        &institute.name,
-    )
-    .await;
+    caller.require(&[Role::Admin])?;
+    let institute = admin::create_institute(&*app.store, caller.actor(), req).await?;
     Ok((StatusCode::CREATED, Json(institute)))
 }
 

@@ -7,21 +7,21 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::AppState;
-use super::error::AppError;
 use super::forms::{self, Field, Kind};
-use super::pages::render;
-use super::session::{CsrfForm, Lang, Nav, PageError, SignedIn};
+use super::lang::Lang;
+use super::render::render;
+use super::render::{Nav, PageError};
+use super::session::{CsrfForm, SignedIn};
 use crate::domain::FieldError;
+use crate::domain::Role;
 use crate::domain::institute::{Institute, InstituteRequest, KINDS, REGIONS};
 use crate::domain::producer::{LEGAL_FORMS, Producer, ProducerRequest};
-use crate::domain::status::{
-    CERTIFICATE_STATUSES, PRODUCER_STATUSES, StatusChange, StatusRequest, Subject,
-};
+use crate::domain::status::{CERTIFICATE_STATUSES, PRODUCER_STATUSES, StatusRequest, Subject};
+use crate::http::error::AppError;
+use crate::http::state::AppState;
 use crate::service::accounts::{self, AccountError, UserRequest};
-use crate::service::register::{RegisterError, accredit_producer};
-use crate::service::{tokens, trail};
-use crate::store::{AdminAction, ROLES, UserRecord};
+use crate::service::admin::{self, Actor, AdminError};
+use crate::store::{AdminAction, ROLES, StoreError, UserRecord};
 
 /// A secret shown once (a token or a first password).
 struct Secret {
@@ -92,7 +92,7 @@ fn empty_forms(l: Lang, institutes: &[Institute], producers: &[Producer]) -> [Fo
         .iter()
         .map(|p| (p.id.clone(), format!("{} — {}", p.name, p.vat_number)))
         .collect();
-    let status_name = |s: &str| super::workspace::status_name(l, s).to_owned();
+    let status_name = |s: &str| super::words::status_name(l, s).to_owned();
     [
         Form::new(vec![
             Field::new("code", l.s("Codice", "Code"), Kind::Text)
@@ -296,8 +296,24 @@ async fn page(
     ))
 }
 
-fn actor(user: &SignedIn) -> String {
-    format!("user:{}", user.user().email)
+/// The signed-in admin, as the trail names them.
+fn actor(user: &SignedIn) -> Actor {
+    Actor::user(&user.user().email, Role::Admin)
+}
+
+/// The errors of a change that did not happen, for its form; anything else fails the page.
+fn refused(e: AdminError) -> Result<Outcome, PageError> {
+    match e {
+        AdminError::Invalid(v) | AdminError::Account(AccountError::Invalid(v)) => Ok(invalid(v.0)),
+        AdminError::Store(StoreError::Conflict(field))
+        | AdminError::Account(AccountError::Store(StoreError::Conflict(field))) => {
+            Ok(invalid(vec![FieldError {
+                field: field.into(),
+                message: "already exists".into(),
+            }]))
+        }
+        e => Err(AppError::from(e).into()),
+    }
 }
 
 /// `GET /admin`.
@@ -306,7 +322,7 @@ pub async fn home(
     l: Lang,
     user: SignedIn,
 ) -> Result<Response, PageError> {
-    user.require(l, &["admin"])?;
+    user.require(l, &[Role::Admin])?;
     page(&app, l, &user, None).await
 }
 
@@ -331,7 +347,7 @@ pub async fn create_institute(
     user: SignedIn,
     form: CsrfForm,
 ) -> Result<Response, PageError> {
-    user.require(l, &["admin"])?;
+    user.require(l, &[Role::Admin])?;
     let request = InstituteRequest {
         code: form.get("code").to_owned(),
         name: form.get("name").to_owned(),
@@ -339,30 +355,13 @@ pub async fn create_institute(
         city: form.get("city").to_owned(),
         region: form.get("region").to_owned(),
     };
-    let outcome = match Institute::parse(request) {
-        Err(v) => invalid(v.0),
-        Ok(institute) => match app.store.insert_institute(&institute).await {
-            Ok(()) => {
-                trail::record(
-                    &*app.store,
-                    &actor(&user),
-                    "create_institute",
-                    &institute.code,
-                    &institute.name,
-                )
-                .await;
-                done(format!(
-                    "{}: {}",
-                    l.s("Istituto aggiunto", "Institute added"),
-                    institute.name
-                ))
-            }
-            Err(crate::store::StoreError::Conflict(_)) => invalid(vec![FieldError {
-                field: "code".into(),
-                message: "already exists".into(),
-            }]),
-            Err(e) => return Err(e.into()),
-        },
+    let outcome = match admin::create_institute(&*app.store, &actor(&user), request).await {
+        Ok(institute) => done(format!(
+            "{}: {}",
+            l.s("Istituto aggiunto", "Institute added"),
+            institute.name
+        )),
+        Err(e) => refused(e)?,
     };
     page(&app, l, &user, Some((Which::Institute, &form, outcome))).await
 }
@@ -374,7 +373,7 @@ pub async fn create_producer(
     user: SignedIn,
     form: CsrfForm,
 ) -> Result<Response, PageError> {
-    user.require(l, &["admin"])?;
+    user.require(l, &[Role::Admin])?;
     let request = ProducerRequest {
         name: form.get("name").to_owned(),
         legal_form: form.get("legal_form").to_owned(),
@@ -386,30 +385,13 @@ pub async fn create_producer(
             .collect(),
         website: Some(form.get("website").trim().to_owned()).filter(|w| !w.is_empty()),
     };
-    let outcome = match accredit_producer(&*app.store, request).await {
-        Ok(p) => {
-            trail::record(
-                &*app.store,
-                &actor(&user),
-                "accredit_producer",
-                &p.id,
-                &p.name,
-            )
-            .await;
-            done(format!(
-                "{}: {}",
-                l.s("Produttore accreditato", "Producer accredited"),
-                p.name
-            ))
-        }
-        Err(RegisterError::Invalid(v)) => invalid(v.0),
-        Err(RegisterError::Store(crate::store::StoreError::Conflict(field))) => {
-            invalid(vec![FieldError {
-                field: field.into(),
-                message: "already exists".into(),
-            }])
-        }
-        Err(e) => return Err(AppError::from(e).into()),
+    let outcome = match admin::accredit_producer(&*app.store, &actor(&user), request).await {
+        Ok(p) => done(format!(
+            "{}: {}",
+            l.s("Produttore accreditato", "Producer accredited"),
+            p.name
+        )),
+        Err(e) => refused(e)?,
     };
     page(&app, l, &user, Some((Which::Producer, &form, outcome))).await
 }
@@ -421,16 +403,9 @@ pub async fn producer_status(
     user: SignedIn,
     form: CsrfForm,
 ) -> Result<Response, PageError> {
-    user.require(l, &["admin"])?;
+    user.require(l, &[Role::Admin])?;
     let id = form.get("producer").to_owned();
-    let outcome = if app.store.producer(&id).await?.is_none() {
-        invalid(vec![FieldError {
-            field: "producer".into(),
-            message: "no producer with this id".into(),
-        }])
-    } else {
-        change_status(&app, l, &user, Subject::Producer, &id, &form).await?
-    };
+    let outcome = change_status(&app, l, &user, Subject::Producer, &id, &form).await?;
     page(
         &app,
         l,
@@ -447,16 +422,9 @@ pub async fn certificate_status(
     user: SignedIn,
     form: CsrfForm,
 ) -> Result<Response, PageError> {
-    user.require(l, &["admin"])?;
+    user.require(l, &[Role::Admin])?;
     let id = form.get("certificate").trim().to_ascii_lowercase();
-    let outcome = if app.store.certificate_entry(&id).await?.is_none() {
-        invalid(vec![FieldError {
-            field: "certificate".into(),
-            message: "no certificate with this code".into(),
-        }])
-    } else {
-        change_status(&app, l, &user, Subject::Certificate, &id, &form).await?
-    };
+    let outcome = change_status(&app, l, &user, Subject::Certificate, &id, &form).await?;
     page(&app, l, &user, Some((Which::Certificate, &form, outcome))).await
 }
 
@@ -472,25 +440,29 @@ async fn change_status(
         status: form.get("status").to_owned(),
         reason: form.get("reason").to_owned(),
     };
-    let change = match StatusChange::parse(subject, id, request) {
-        Ok(change) => change,
-        Err(v) => return Ok(invalid(v.0)),
-    };
-    let detail = format!("{}: {}", change.status, change.reason);
-    let (status, reason) = (change.status.clone(), change.reason.clone());
-    let logged = app
-        .issuer
-        .change_status(change)
-        .await
-        .map_err(AppError::from)?;
-    let action = match subject {
-        Subject::Producer => "producer_status",
-        Subject::Certificate => "certificate_status",
-    };
-    trail::record(&*app.store, &actor(user), action, id, &detail).await;
+    let (change, logged) =
+        match admin::change_status(&*app.store, &app.issuer, &actor(user), subject, id, request)
+            .await
+        {
+            Ok(done) => done,
+            Err(AdminError::NotFound(_)) => {
+                return Ok(invalid(vec![match subject {
+                    Subject::Producer => FieldError {
+                        field: "producer".into(),
+                        message: "no producer with this id".into(),
+                    },
+                    Subject::Certificate => FieldError {
+                        field: "certificate".into(),
+                        message: "no certificate with this code".into(),
+                    },
+                }]));
+            }
+            Err(e) => return refused(e),
+        };
     Ok(done(format!(
-        "{id} → {}: {reason} ({} #{})",
-        super::workspace::status_name(l, &status),
+        "{id} → {}: {} ({} #{})",
+        super::words::status_name(l, &change.status),
+        change.reason,
         l.s("voce del registro", "log entry"),
         logged.seq
     )))
@@ -503,33 +475,34 @@ pub async fn create_token(
     user: SignedIn,
     form: CsrfForm,
 ) -> Result<Response, PageError> {
-    user.require(l, &["admin"])?;
+    user.require(l, &[Role::Admin])?;
     let id = form.get("producer").to_owned();
-    let mut c = crate::domain::validation::Checker::default();
-    let label = c.text("label", form.get("label"), 0, 100, false);
-    if app.store.producer(&id).await?.is_none() {
-        c.add("producer", "no producer with this id");
-    }
-    let outcome = match c.finish(()) {
-        Err(v) => invalid(v.0),
-        Ok(()) => {
-            let label = Some(label).filter(|l| !l.is_empty());
-            let (token, record) =
-                tokens::create(&*app.store, "producer", Some(&id), label.as_deref()).await?;
-            trail::record(&*app.store, &actor(&user), "create_token", &id, &record.id).await;
-            Outcome {
-                secret: Some(Secret {
-                    what: l
-                        .s(
-                            "Token API (copialo ora: non sarà più mostrato)",
-                            "API token (copy it now: it will not be shown again)",
-                        )
-                        .to_owned(),
-                    value: token,
-                }),
-                ..Outcome::default()
-            }
-        }
+    let created = admin::create_token(
+        &*app.store,
+        &actor(&user),
+        Role::Producer,
+        Some(&id),
+        Some(form.get("label")),
+    )
+    .await;
+    let outcome = match created {
+        Err(AdminError::NotFound(_)) => invalid(vec![FieldError {
+            field: "producer".into(),
+            message: "no producer with this id".into(),
+        }]),
+        Err(e) => refused(e)?,
+        Ok((token, _)) => Outcome {
+            secret: Some(Secret {
+                what: l
+                    .s(
+                        "Token API (copialo ora: non sarà più mostrato)",
+                        "API token (copy it now: it will not be shown again)",
+                    )
+                    .to_owned(),
+                value: token,
+            }),
+            ..Outcome::default()
+        },
     };
     page(&app, l, &user, Some((Which::Token, &form, outcome))).await
 }
@@ -541,7 +514,7 @@ pub async fn create_user(
     user: SignedIn,
     form: CsrfForm,
 ) -> Result<Response, PageError> {
-    user.require(l, &["admin"])?;
+    user.require(l, &[Role::Admin])?;
     let password = accounts::generate_password();
     let request = UserRequest {
         email: form.get("email").to_owned(),
@@ -549,30 +522,19 @@ pub async fn create_user(
         role: form.get("role").to_owned(),
         producer_id: Some(form.get("producer_id").to_owned()),
     };
-    let outcome = match accounts::create_user(&*app.store, &request).await {
-        Ok(created) => {
-            trail::record(
-                &*app.store,
-                &actor(&user),
-                "create_user",
-                &created.email,
-                &created.role,
-            )
-            .await;
-            Outcome {
-                secret: Some(Secret {
-                    what: format!(
-                        "{} {}",
-                        l.s("Password iniziale di", "First password of"),
-                        created.email
-                    ),
-                    value: password,
-                }),
-                ..Outcome::default()
-            }
-        }
-        Err(AccountError::Invalid(v)) => invalid(v.0),
-        Err(e) => return Err(AppError::from(e).into()),
+    let outcome = match admin::create_user(&*app.store, &actor(&user), &request).await {
+        Ok(created) => Outcome {
+            secret: Some(Secret {
+                what: format!(
+                    "{} {}",
+                    l.s("Password iniziale di", "First password of"),
+                    created.email
+                ),
+                value: password,
+            }),
+            ..Outcome::default()
+        },
+        Err(e) => refused(e)?,
     };
     page(&app, l, &user, Some((Which::User, &form, outcome))).await
 }

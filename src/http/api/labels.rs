@@ -1,20 +1,18 @@
-//! Labels: printable sheets and single unit labels for a lot, its scan statistics, and
-//! the GS1 Digital Link resolver that unit QR codes point to.
+//! Labels: printable sheets and single unit labels for a lot, and its scan statistics.
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::AppState;
-use super::error::{AppError, Problem};
-use super::extract::{ApiPath, ApiQuery, Caller, Client};
-use crate::domain::digital_link::DigitalLink;
+use crate::http::caller::Caller;
+use crate::http::error::{AppError, Problem};
+use crate::http::extract::{ApiPath, ApiQuery};
+use crate::http::state::AppState;
 use crate::labels::{self, Layout};
-use crate::service::labels::{MAX_LABELS, UnitScan, label_data};
-use crate::service::report::{Report, report};
+use crate::service::labels::{MAX_LABELS, label_data};
 use crate::store::{LotRecord, SerialScans};
 
 /// The lot `id` if the caller may see it (its producer, admin, auditor).
@@ -214,77 +212,4 @@ pub async fn scans(
         lot: lot.id,
         certificate_id: lot.certificate_id,
     }))
-}
-
-/// The unit label token a Digital Link carries.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct LinkQuery {
-    /// The unit label's token.
-    pub t: Option<String>,
-}
-
-/// Resolves a GS1 Digital Link (`/01/{gtin}/10/{lot}/21/{serial}`) to the verification
-/// page, or to the JSON report with `Accept: application/json` (public).
-#[utoipa::path(get, path = "/01/{path}", tag = "labels",
-    params(("path" = String, Path, description = "`{gtin}/10/{lot}/21/{serial}`"), LinkQuery),
-    responses((status = 200, description = "verification page, or the report when asked for JSON",
-                  content((String = "text/html"), (Report = "application/json"))),
-              (status = 400, body = Problem), (status = 404, body = Problem)))]
-pub async fn digital_link(
-    State(app): State<AppState>,
-    uri: axum::http::Uri,
-    ApiQuery(q): ApiQuery<LinkQuery>,
-    client: Client,
-    headers: HeaderMap,
-    l: super::session::Lang,
-    viewer: super::session::Viewer,
-) -> Result<Response, AppError> {
-    // The raw path: a "/" inside a lot or serial arrives as %2F and must stay one.
-    let link = DigitalLink::parse_path(uri.path())
-        .map_err(|e| AppError::bad_field("path", e.to_string()))?;
-    let lot_code = link.lot.clone().ok_or_else(|| {
-        AppError::not_found("a GTIN alone does not name a lot: the link needs /10/{lot}")
-    })?;
-    let mut lots: Vec<LotRecord> = app
-        .store
-        .lots_by_code(&lot_code)
-        .await?
-        .into_iter()
-        .filter(|l| {
-            l.gtin
-                .as_deref()
-                .is_some_and(|g| format!("{g:0>14}") == link.gtin)
-        })
-        .collect();
-    if lots.len() != 1 {
-        return Err(AppError::not_found(format!(
-            "no single lot {lot_code:?} of GTIN {}",
-            link.gtin
-        )));
-    }
-    let lot = lots.remove(0);
-    let unit = match &link.serial {
-        Some(s) => Some(UnitScan {
-            serial: s.parse().map_err(|_| {
-                AppError::bad_field("path", "21: serials of Origine labels are numbers")
-            })?,
-            token: q.t,
-            client: client.0,
-        }),
-        None => None,
-    };
-    let wants_json = headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.contains("application/json") && !a.contains("text/html"));
-    let keys = app.keys.current();
-    let r = report(&*app.store, &keys, &lot.certificate_id, unit.as_ref())
-        .await?
-        .ok_or_else(|| AppError::not_found("the lot's certificate is missing"))?;
-    if wants_json {
-        Ok(Json(r).into_response())
-    } else {
-        Ok(super::pages::certificate_page(r, l, &viewer))
-    }
 }

@@ -1,0 +1,104 @@
+//! Every route of the service in one place: the JSON API (with its generated OpenAPI
+//! description), the GS1 resolver, the log, and the pages; then the layers every
+//! response passes through.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, header};
+use axum::routing::{get, post};
+use tower_http::set_header::SetResponseHeaderLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::api::{self, certificates, institutes, labels, log, lots, meta, producers};
+use super::state::AppState;
+use super::web::{account, admin, audit, bulk, certificate, directory, lang, workspace};
+use super::{error, extract, limits, resolver};
+
+/// The whole service: API, pages and the OpenAPI description generated from the handlers.
+pub fn router(state: AppState) -> Router {
+    let (api, mut openapi) = OpenApiRouter::with_openapi(api::ApiDoc::openapi())
+        .routes(routes!(institutes::create, institutes::list))
+        .routes(routes!(producers::create, producers::list))
+        .routes(routes!(producers::get_one))
+        .routes(routes!(producers::create_token, producers::list_tokens))
+        .routes(routes!(producers::set_status))
+        .routes(routes!(lots::create, lots::list))
+        .routes(routes!(lots::get_one))
+        .routes(routes!(labels::sheet))
+        .routes(routes!(labels::single))
+        .routes(routes!(labels::scans))
+        .routes(routes!(certificates::bundle))
+        .routes(routes!(certificates::verify_one))
+        .routes(routes!(certificates::verify_many))
+        .routes(routes!(certificates::set_status))
+        .routes(routes!(certificates::qr_png))
+        .routes(routes!(certificates::qr_svg))
+        .routes(routes!(certificates::credential))
+        .routes(routes!(meta::keys))
+        .routes(routes!(meta::log_entries))
+        .routes(routes!(log::checkpoint))
+        .routes(routes!(log::inclusion))
+        .routes(routes!(log::consistency))
+        .routes(routes!(log::cosign))
+        .routes(routes!(meta::healthz))
+        .routes(routes!(certificate::certificate))
+        .split_for_parts();
+    error::document_problems(&mut openapi);
+    let openapi = Arc::new(openapi);
+    Router::new()
+        .merge(api)
+        .route("/api/openapi.json", get(move || meta::openapi(openapi.clone())))
+        // A handler that does nothing: liveness probes and the load baseline.
+        .route("/livez", get(|| async { "ok" }))
+        .route("/tile/{*path}", get(log::tile))
+        .route("/01/{*path}", get(resolver::digital_link))
+        // Pages.
+        .route("/", get(certificate::home))
+        .route("/c", get(certificate::lookup))
+        .route("/verify", get(bulk::form).post(bulk::submit))
+        .route("/producers", get(directory::producers))
+        .route("/producers/{id}", get(directory::producer))
+        .route("/feed.atom", get(directory::feed))
+        .route("/producers/{id}/feed.atom", get(directory::producer_feed))
+        .route("/login", get(account::login_form).post(account::login))
+        .route("/logout", post(account::logout))
+        .route("/account", get(account::account))
+        .route("/account/password", post(account::change_password))
+        .route("/workspace", get(workspace::home))
+        .route("/workspace/lots/new", get(workspace::new_lot))
+        .route("/workspace/lots", post(workspace::create_lot))
+        .route("/workspace/lots/{id}", get(workspace::lot))
+        .route("/admin", get(admin::home))
+        .route("/admin/institutes", post(admin::create_institute))
+        .route("/admin/producers", post(admin::create_producer))
+        .route("/admin/producers/status", post(admin::producer_status))
+        .route("/admin/tokens", post(admin::create_token))
+        .route("/admin/users", post(admin::create_user))
+        .route("/admin/certificates/status", post(admin::certificate_status))
+        .route("/audit", get(audit::dashboard))
+        .route("/audit/impact.csv", get(audit::export))
+        .route("/audit/impact.json", get(audit::export))
+        .route("/audit/trail.csv", get(audit::trail_csv))
+        .fallback(meta::not_found)
+        .method_not_allowed_fallback(meta::method_not_allowed)
+        .layer(axum::middleware::from_fn(lang::remember_lang))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), limits::rate_limit))
+        .with_state(state)
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            std::time::Duration::from_secs(30),
+        ))
+        .layer(DefaultBodyLimit::max(extract::MAX_BODY))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+        ))
+}

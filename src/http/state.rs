@@ -1,0 +1,46 @@
+//! What every handler may use: the register, the keys, the issuer and the per-process
+//! limits and caches, behind one cheap-to-clone handle.
+
+use std::ops::Deref;
+use std::sync::Arc;
+
+use crate::crypto::KeyHandle;
+use crate::service::audit::LastAudit;
+use crate::service::issuer::Issuer;
+use crate::service::report_cache::ReportCache;
+use crate::store::Store;
+
+use super::limits::RateLimiter;
+
+/// Everything a request handler may use.
+pub struct App {
+    /// The register's database.
+    pub store: Arc<Store>,
+    /// The issuer's signing keys, reloaded when the keys directory changes.
+    pub keys: Arc<KeyHandle>,
+    /// The task that signs, chains and commits new log entries.
+    pub issuer: Issuer,
+    /// Public address of this service, without trailing slash; QR codes point here.
+    pub base_url: String,
+    /// Verifier keys of the witnesses whose cosignatures are accepted.
+    pub witnesses: Vec<String>,
+    /// Per-client request limits.
+    pub limiter: RateLimiter,
+    /// The server's latest audit of its own register.
+    pub last_audit: LastAudit,
+    /// Failed logins, per email and per client address.
+    pub login_limiter: RateLimiter<String>,
+    /// Verification reports remembered until the database or the keys change.
+    pub reports: ReportCache,
+}
+
+/// Shared handle to [`App`], cheap to clone into each request.
+#[derive(Clone)]
+pub struct AppState(pub Arc<App>);
+
+impl Deref for AppState {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.0
+    }
+}
