@@ -147,7 +147,7 @@ fn issuance(c: &mut Criterion) {
                         (s.store.clone(), s.issuer.clone(), s.producer.clone());
                     let lot = lot(&format!("B-{n}"));
                     tasks.spawn(async move {
-                        register_lot(&*store, &issuer, &producer, lot)
+                        register_lot(&store, &issuer, &producer, lot)
                             .await
                             .expect("registered")
                     });

@@ -133,7 +133,7 @@ fn main() -> anyhow::Result<()> {
     let store = running.state.store.clone();
     let admin = runtime
         .block_on(origine::service::tokens::create(
-            &*store, "admin", None, None,
+            &store, "admin", None, None,
         ))?
         .0;
     let agent = agent();
@@ -271,7 +271,7 @@ fn main() -> anyhow::Result<()> {
     );
     let keys = running.state.keys.current();
     let t = Instant::now();
-    let report = runtime.block_on(origine::service::audit::audit(&*store, &keys))?;
+    let report = runtime.block_on(origine::service::audit::audit(&store, &keys))?;
     let audit_rate = report.entries as f64 / t.elapsed().as_secs_f64();
     println!(
         "{:<34} {audit_rate:>10.0} entries/s ({} entries, clean: {})",

@@ -153,7 +153,7 @@ pub async fn load(app: &AppState) -> anyhow::Result<bool> {
         let request: LotRequest = serde_json::from_value(request)?;
         let lot = ValidLot::parse(request, today)?;
         let (record, _) =
-            register_lot(&*app.store, &app.issuer, &ids_by_institute[producer], lot).await?;
+            register_lot(&app.store, &app.issuer, &ids_by_institute[producer], lot).await?;
         certificates.push(record.certificate_id);
     }
     // One suspended certificate, so the demo shows a status history.

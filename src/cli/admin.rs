@@ -109,7 +109,7 @@ async fn create_key(
         );
     }
     let store = store::connect(&config.database_url).await?;
-    match admin::create_token(&*store, &Actor::cli(), role, producer, label).await {
+    match admin::create_token(&store, &Actor::cli(), role, producer, label).await {
         Ok((token, _)) => {
             println!("{token}");
             Ok(ExitCode::SUCCESS)
@@ -140,7 +140,7 @@ async fn create_user(
         role,
         producer_id: producer,
     };
-    match admin::create_user(&*store, &Actor::cli(), &request).await {
+    match admin::create_user(&store, &Actor::cli(), &request).await {
         Ok(_) => {
             if !password_stdin {
                 println!("{password}");

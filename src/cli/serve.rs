@@ -56,7 +56,7 @@ pub(super) async fn backup(config: &Config, out: &Path) -> anyhow::Result<ExitCo
 pub(super) async fn audit(config: &Config) -> anyhow::Result<ExitCode> {
     let store = store::connect(&config.database_url).await?;
     let keys = Keyring::load(&config.keys_dir, &config.log_origin())?;
-    let report = register_audit::audit(&*store, &keys).await?;
+    let report = register_audit::audit(&store, &keys).await?;
     let mut out = std::io::stdout().lock();
     for f in &report.failures {
         writeln!(
@@ -119,7 +119,7 @@ pub(super) async fn labels(
         .map(|i| i.name)
         .unwrap_or_default();
     let data = crate::service::labels::label_data(
-        &*store,
+        &store,
         &keys,
         &config.base_url(),
         &lot,

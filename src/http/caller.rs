@@ -126,7 +126,7 @@ impl FromRequestParts<AppState> for Caller {
             let record = state
                 .issuer
                 .directory()
-                .token(&*state.store, &jcs::sha256_hex(token.as_bytes()))
+                .token(&state.store, &jcs::sha256_hex(token.as_bytes()))
                 .await?
                 .ok_or(AppError::Unauthorized)?;
             let id = record.id.clone();

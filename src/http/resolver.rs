@@ -82,7 +82,7 @@ pub async fn digital_link(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|a| a.contains("application/json") && !a.contains("text/html"));
     let keys = app.keys.current();
-    let r = report(&*app.store, &keys, &lot.certificate_id, unit.as_ref())
+    let r = report(&app.store, &keys, &lot.certificate_id, unit.as_ref())
         .await?
         .ok_or_else(|| AppError::not_found("the lot's certificate is missing"))?;
     if wants_json {

@@ -75,7 +75,7 @@ pub fn spawn_auditor(
         loop {
             tick.tick().await;
             let started = std::time::Instant::now();
-            let outcome = audit(&*store, &keys.current()).await;
+            let outcome = audit(&store, &keys.current()).await;
             let run = match outcome {
                 Ok(report) => {
                     if !report.is_clean() {

@@ -80,7 +80,7 @@ pub async fn rotate(
     )
     .context("the rotation is logged but the old key file could not be retired")?;
     let detail = format!("{old} retired, {new} signs: {reason}");
-    trail::record(&*store, &actor.to_string(), "rotate_key", &new, &detail).await;
+    trail::record(&store, &actor.to_string(), "rotate_key", &new, &detail).await;
     Ok((old, new, entry))
 }
 
@@ -119,6 +119,6 @@ pub async fn withdraw(
         "withdrawn",
         &crate::time_fmt::now(),
     )?;
-    trail::record(&*store, &actor.to_string(), "withdraw_key", kid, reason).await;
+    trail::record(&store, &actor.to_string(), "withdraw_key", kid, reason).await;
     Ok(entry)
 }

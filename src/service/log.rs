@@ -92,7 +92,7 @@ pub fn spawn_checkpointer(
         loop {
             tick.tick().await;
             keys.reload_if_changed();
-            if let Err(e) = publish_checkpoint(&*store, &keys.current()).await {
+            if let Err(e) = publish_checkpoint(&store, &keys.current()).await {
                 tracing::warn!(error = %e, "could not publish a checkpoint");
             }
         }

@@ -382,7 +382,7 @@ async fn producer_admin_and_auditor_work_through_the_pages_in_chromium() {
         .await
         .unwrap()
         .unwrap();
-    let secret = origine::service::labels::lot_secret(&*app.state.store, &lot)
+    let secret = origine::service::labels::lot_secret(&app.state.store, &lot)
         .await
         .unwrap();
     let token = origine::crypto::label_token::unit_token(&secret, &lot.certificate_id, 3);

@@ -61,7 +61,7 @@ async fn suspension_elsewhere_stops_issuance_here(app: TestApp) {
         .await;
     assert_eq!(status, StatusCode::CREATED);
     app.issue(&seed.producer_token, "AGAIN").await;
-    let audit = origine::service::audit::audit(&*app.state.store, &app.state.keys.current())
+    let audit = origine::service::audit::audit(&app.state.store, &app.state.keys.current())
         .await
         .unwrap();
     assert!(audit.is_clean(), "{:?}", audit.failures);

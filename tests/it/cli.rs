@@ -112,7 +112,7 @@ async fn changing_any_byte_of_a_stored_certificate_fails_audit_and_its_report() 
             .execute(&pool)
             .await
             .unwrap();
-        let audit = origine::service::audit::audit(&*app.state.store, &app.state.keys.current())
+        let audit = origine::service::audit::audit(&app.state.store, &app.state.keys.current())
             .await
             .unwrap();
         assert!(
@@ -151,7 +151,7 @@ async fn a_rewritten_signature_or_hash_column_is_caught_by_audit() {
         .execute(&pool)
         .await
         .unwrap();
-    let audit = origine::service::audit::audit(&*app.state.store, &app.state.keys.current())
+    let audit = origine::service::audit::audit(&app.state.store, &app.state.keys.current())
         .await
         .unwrap();
     assert_eq!(

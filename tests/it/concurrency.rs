@@ -41,7 +41,7 @@ async fn concurrent_issuances_make_one_chain(app: TestApp) {
         seqs.insert(body["bundle"]["certificate"]["seq"].as_u64().unwrap());
     }
     assert_eq!(seqs, (0..ISSUANCES as u64).collect::<BTreeSet<_>>());
-    let report = origine::service::audit::audit(&*app.state.store, &app.state.keys.current())
+    let report = origine::service::audit::audit(&app.state.store, &app.state.keys.current())
         .await
         .unwrap();
     assert!(report.is_clean(), "{:?}", report.failures);

@@ -180,7 +180,7 @@ async fn scenario() -> Scenario {
 
 async fn report(s: &Scenario, query: &str) -> ImpactReport {
     let query = ImpactQuery::from_query_string(query).expect("valid query");
-    impact(&*s.app.state.store, &query).await.expect("figures")
+    impact(&s.app.state.store, &query).await.expect("figures")
 }
 
 /// `(key, label, certificates, units, detained_worker_lots)` of each row.

@@ -169,7 +169,7 @@ async fn a_single_unit_label_png_and_svg_carry_the_units_link() {
 /// The URL of unit `n`, from the single-label SVG's embedded link (no decoder needed).
 async fn unit_url(app: &TestApp, seed: &crate::support::Seed, lot_id: &str, n: u64) -> String {
     let lot: origine::store::LotRecord = app.state.store.lot(lot_id).await.unwrap().unwrap();
-    let secret = origine::service::labels::lot_secret(&*app.state.store, &lot)
+    let secret = origine::service::labels::lot_secret(&app.state.store, &lot)
         .await
         .unwrap();
     let token = origine::crypto::label_token::unit_token(&secret, &lot.certificate_id, n);

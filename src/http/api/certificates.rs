@@ -39,7 +39,7 @@ pub async fn bundle(
         .await?
         .ok_or_else(|| unknown(&id))?;
     Ok(Json(
-        crate::service::log::bundle_with_inclusion(&*app.store, &entry).await?,
+        crate::service::log::bundle_with_inclusion(&app.store, &entry).await?,
     ))
 }
 
@@ -81,7 +81,7 @@ pub async fn verify_one(
         // Without a unit serial the report changes only with the database or the keys.
         let cached = app
             .reports
-            .report(&*app.store, &app.keys.current(), &id)
+            .report(&app.store, &app.keys.current(), &id)
             .await?
             .ok_or_else(|| unknown(&id))?;
         return Ok((
@@ -90,7 +90,7 @@ pub async fn verify_one(
         )
             .into_response());
     };
-    report(&*app.store, &app.keys.current(), &id, Some(&scan))
+    report(&app.store, &app.keys.current(), &id, Some(&scan))
         .await?
         .map(|r| Json(r).into_response())
         .ok_or_else(|| unknown(&id))
@@ -138,7 +138,7 @@ pub async fn verify_many(
     for id in req.ids {
         let id = id.trim().to_owned();
         reports.push(
-            match report(&*app.store, &app.keys.current(), &id, None).await? {
+            match report(&app.store, &app.keys.current(), &id, None).await? {
                 Some(r) => BulkItem::Report(r),
                 None => BulkItem::Missing {
                     id,
@@ -165,7 +165,7 @@ pub async fn set_status(
 ) -> Result<(StatusCode, Json<Bundle>), AppError> {
     caller.require(&[Role::Admin])?;
     let (_, logged) = admin::change_status(
-        &*app.store,
+        &app.store,
         &app.issuer,
         caller.actor(),
         Subject::Certificate,
@@ -243,7 +243,7 @@ pub async fn credential(
         .certificate_entry(&id)
         .await?
         .ok_or_else(|| unknown(&id))?;
-    let status = report(&*app.store, &keys, &id, None)
+    let status = report(&app.store, &keys, &id, None)
         .await?
         .map(|r| r.status)
         .unwrap_or_default();

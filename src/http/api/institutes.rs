@@ -24,7 +24,7 @@ pub async fn create(
     ApiJson(req): ApiJson<InstituteRequest>,
 ) -> Result<(StatusCode, Json<Institute>), AppError> {
     caller.require(&[Role::Admin])?;
-    let institute = admin::create_institute(&*app.store, caller.actor(), req).await?;
+    let institute = admin::create_institute(&app.store, caller.actor(), req).await?;
     Ok((StatusCode::CREATED, Json(institute)))
 }
 

@@ -98,7 +98,7 @@ pub async fn sheet(
     }
     let (producer, institute) = names(&app, &lot).await?;
     let data = label_data(
-        &*app.store,
+        &app.store,
         &app.keys.current(),
         &app.base_url,
         &lot,
@@ -161,7 +161,7 @@ pub async fn single(
     }
     let (producer, institute) = names(&app, &lot).await?;
     let data = label_data(
-        &*app.store,
+        &app.store,
         &app.keys.current(),
         &app.base_url,
         &lot,

@@ -20,7 +20,7 @@ use crate::service::log::{self as tlog, CosignError};
 #[utoipa::path(get, path = "/log/checkpoint", tag = "log",
     responses((status = 200, content_type = "text/plain", body = String), (status = 503, body = Problem)))]
 pub async fn checkpoint(State(app): State<AppState>) -> Result<Response, AppError> {
-    let (_, text) = tlog::served_checkpoint(&*app.store)
+    let (_, text) = tlog::served_checkpoint(&app.store)
         .await?
         .ok_or_else(|| AppError::Unavailable("no checkpoint published yet".into()))?;
     Ok((
@@ -75,7 +75,7 @@ pub async fn inclusion(
     if q.index >= q.tree_size {
         return Err(AppError::bad_field("index", "must be less than tree_size"));
     }
-    let proof = tlog::inclusion_proof(&*app.store, q.index, q.tree_size).await?;
+    let proof = tlog::inclusion_proof(&app.store, q.index, q.tree_size).await?;
     let leaf = app
         .store
         .nodes(&[merkle::NodeId {
@@ -86,7 +86,7 @@ pub async fn inclusion(
         .into_values()
         .next()
         .ok_or_else(|| AppError::Internal("leaf missing from the stored tree".into()))?;
-    let root = tlog::root(&*app.store, q.tree_size).await?;
+    let root = tlog::root(&app.store, q.tree_size).await?;
     Ok(Json(InclusionResponse {
         index: q.index,
         tree_size: q.tree_size,
@@ -132,7 +132,7 @@ pub async fn consistency(
     if q.first == 0 || q.first > q.second {
         return Err(AppError::bad_field("first", "must be between 1 and second"));
     }
-    let proof = tlog::consistency_proof(&*app.store, q.first, q.second).await?;
+    let proof = tlog::consistency_proof(&app.store, q.first, q.second).await?;
     Ok(Json(ConsistencyResponse {
         first: q.first,
         second: q.second,
@@ -158,7 +158,7 @@ pub async fn cosign(
     State(app): State<AppState>,
     ApiJson(req): ApiJson<CosignatureRequest>,
 ) -> Result<Response, AppError> {
-    tlog::accept_cosignatures(&*app.store, &app.witnesses, &req.checkpoint)
+    tlog::accept_cosignatures(&app.store, &app.witnesses, &req.checkpoint)
         .await
         .map_err(|e| match e {
             CosignError::Malformed(_) | CosignError::NotPublished => {
@@ -168,7 +168,7 @@ pub async fn cosign(
             CosignError::NoWitness => AppError::Forbidden(e.to_string()),
             CosignError::Store(e) => e.into(),
         })?;
-    let (_, text) = tlog::served_checkpoint(&*app.store)
+    let (_, text) = tlog::served_checkpoint(&app.store)
         .await?
         .ok_or_else(|| AppError::Internal("checkpoint vanished".into()))?;
     Ok((
@@ -191,7 +191,7 @@ pub async fn tile(
 ) -> Result<Response, AppError> {
     let t = parse_tile_path(&path)
         .ok_or_else(|| AppError::bad_field("path", "not a tlog-tiles path"))?;
-    let body = tlog::tile(&*app.store, &t).await?.ok_or_else(|| {
+    let body = tlog::tile(&app.store, &t).await?.ok_or_else(|| {
         AppError::not_found(match t.level {
             Some(_) => "this tile is not complete yet",
             None => "these entries are not in the log yet",

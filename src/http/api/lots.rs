@@ -39,7 +39,7 @@ pub async fn create(
     caller.require(&[Role::Producer])?;
     let lot = ValidLot::parse(req, crate::time_fmt::latest_production_date())?;
     let producer_id = caller.producer_id().unwrap_or_default();
-    let (record, entry) = register_lot(&*app.store, &app.issuer, producer_id, lot).await?;
+    let (record, entry) = register_lot(&app.store, &app.issuer, producer_id, lot).await?;
     Ok((
         StatusCode::CREATED,
         Json(LotCreated {

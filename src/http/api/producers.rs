@@ -30,7 +30,7 @@ pub async fn create(
     ApiJson(req): ApiJson<ProducerRequest>,
 ) -> Result<(StatusCode, Json<Producer>), AppError> {
     caller.require(&[Role::Admin])?;
-    let created = admin::accredit_producer(&*app.store, caller.actor(), req).await?;
+    let created = admin::accredit_producer(&app.store, caller.actor(), req).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -93,7 +93,7 @@ pub async fn create_token(
     // The body is optional: an empty one, or `null`, means "no label".
     let label = optional_json::<Option<TokenRequest>>(body)?.and_then(|r| r.label);
     let (token, record) = admin::create_token(
-        &*app.store,
+        &app.store,
         caller.actor(),
         Role::Producer,
         Some(&id),
@@ -143,7 +143,7 @@ pub async fn set_status(
 ) -> Result<(StatusCode, Json<Bundle>), AppError> {
     caller.require(&[Role::Admin])?;
     let (_, logged) = admin::change_status(
-        &*app.store,
+        &app.store,
         &app.issuer,
         caller.actor(),
         Subject::Producer,

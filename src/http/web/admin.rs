@@ -355,7 +355,7 @@ pub async fn create_institute(
         city: form.get("city").to_owned(),
         region: form.get("region").to_owned(),
     };
-    let outcome = match admin::create_institute(&*app.store, &actor(&user), request).await {
+    let outcome = match admin::create_institute(&app.store, &actor(&user), request).await {
         Ok(institute) => done(format!(
             "{}: {}",
             l.s("Istituto aggiunto", "Institute added"),
@@ -385,7 +385,7 @@ pub async fn create_producer(
             .collect(),
         website: Some(form.get("website").trim().to_owned()).filter(|w| !w.is_empty()),
     };
-    let outcome = match admin::accredit_producer(&*app.store, &actor(&user), request).await {
+    let outcome = match admin::accredit_producer(&app.store, &actor(&user), request).await {
         Ok(p) => done(format!(
             "{}: {}",
             l.s("Produttore accreditato", "Producer accredited"),
@@ -441,7 +441,7 @@ async fn change_status(
         reason: form.get("reason").to_owned(),
     };
     let (change, logged) =
-        match admin::change_status(&*app.store, &app.issuer, &actor(user), subject, id, request)
+        match admin::change_status(&app.store, &app.issuer, &actor(user), subject, id, request)
             .await
         {
             Ok(done) => done,
@@ -478,7 +478,7 @@ pub async fn create_token(
     user.require(l, &[Role::Admin])?;
     let id = form.get("producer").to_owned();
     let created = admin::create_token(
-        &*app.store,
+        &app.store,
         &actor(&user),
         Role::Producer,
         Some(&id),
@@ -522,7 +522,7 @@ pub async fn create_user(
         role: form.get("role").to_owned(),
         producer_id: Some(form.get("producer_id").to_owned()),
     };
-    let outcome = match admin::create_user(&*app.store, &actor(&user), &request).await {
+    let outcome = match admin::create_user(&app.store, &actor(&user), &request).await {
         Ok(created) => Outcome {
             secret: Some(Secret {
                 what: format!(

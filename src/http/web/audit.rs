@@ -262,7 +262,7 @@ pub async fn dashboard(
             filter_errors = forms::attach(&mut filters, &invalid.0, l);
         }
         Ok(q) => {
-            let report = impact(&*app.store, &q).await?;
+            let report = impact(&app.store, &q).await?;
             group_heading = match q.group_by() {
                 GroupBy::Region => l.s("Regione", "Region"),
                 GroupBy::Institute => l.s("Istituto", "Institute"),
@@ -316,7 +316,7 @@ pub async fn export(
         detail: e.to_string(),
         errors: e.0,
     })?;
-    let report = impact(&*app.store, &query).await?;
+    let report = impact(&app.store, &query).await?;
     if uri.path().ends_with(".csv") {
         Ok((
             [

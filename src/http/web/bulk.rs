@@ -155,7 +155,7 @@ pub async fn submit(
     let keys = app.keys.current();
     let mut rows = Vec::with_capacity(codes.len());
     for id in codes {
-        let r = report(&*app.store, &keys, &id, None).await?;
+        let r = report(&app.store, &keys, &id, None).await?;
         rows.push(match r {
             Some(r) => Row {
                 status: r.status.clone(),

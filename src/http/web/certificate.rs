@@ -344,7 +344,7 @@ pub async fn certificate(
         // Without a unit serial the page changes only with the database or the keys.
         if let Some(cached) = app
             .reports
-            .report(&*app.store, &app.keys.current(), &id)
+            .report(&app.store, &app.keys.current(), &id)
             .await?
         {
             if viewer.session.is_some() {
@@ -364,7 +364,7 @@ pub async fn certificate(
         }
     }
     Ok(
-        match report(&*app.store, &app.keys.current(), &id, scan.as_ref()).await? {
+        match report(&app.store, &app.keys.current(), &id, scan.as_ref()).await? {
             Some(r) => certificate_page(r, l, &viewer),
             None => message_for(
                 StatusCode::NOT_FOUND,

@@ -324,7 +324,7 @@ pub async fn create_lot(
     let mut general = Vec::new();
     let outcome = match ValidLot::parse(request, crate::time_fmt::latest_production_date()) {
         Ok(lot) if errors.is_empty() => {
-            Some(register_lot(&*app.store, &app.issuer, &producer.id, lot).await)
+            Some(register_lot(&app.store, &app.issuer, &producer.id, lot).await)
         }
         Ok(_) => None,
         Err(invalid) => {
@@ -410,7 +410,7 @@ pub async fn lot(
         _ => return Err(PageError::NotFound(l, user.nav())),
     };
     let report =
-        crate::service::report::report(&*app.store, &app.keys.current(), &lot.certificate_id, None)
+        crate::service::report::report(&app.store, &app.keys.current(), &lot.certificate_id, None)
             .await?;
     let status = report.map(|r| r.status).unwrap_or_else(|| "invalid".into());
     let scans = app.store.lot_scans(&lot.certificate_id).await?;

@@ -197,7 +197,7 @@ impl TestApp {
 
     /// A new API token with `role`.
     pub async fn token(&self, role: &str, producer: Option<&str>) -> String {
-        tokens::create(&*self.state.store, role, producer, Some("test"))
+        tokens::create(&self.state.store, role, producer, Some("test"))
             .await
             .expect("token")
             .0

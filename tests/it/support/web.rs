@@ -172,7 +172,7 @@ impl TestApp {
     pub async fn user(&self, email: &str, role: &str, producer: Option<&str>) -> String {
         let password = format!("password-of-{role}-{}", email.len());
         accounts::create_user(
-            &*self.state.store,
+            &self.state.store,
             &UserRequest {
                 email: email.to_owned(),
                 password: password.clone(),

@@ -6,10 +6,10 @@ use super::*;
 async fn audit_catches_a_rewritten_tree_node_or_checkpoint() {
     let (app, _, _) = app_with(6).await;
     let keys = app.state.keys.current();
-    tlog::publish_checkpoint(&*app.state.store, &keys)
+    tlog::publish_checkpoint(&app.state.store, &keys)
         .await
         .unwrap();
-    let clean = origine::service::audit::audit(&*app.state.store, &keys)
+    let clean = origine::service::audit::audit(&app.state.store, &keys)
         .await
         .unwrap();
     assert!(clean.is_clean(), "{:?}", clean.failures);
@@ -25,7 +25,7 @@ async fn audit_catches_a_rewritten_tree_node_or_checkpoint() {
         .execute(&pool)
         .await
         .unwrap();
-    let report = origine::service::audit::audit(&*app.state.store, &keys)
+    let report = origine::service::audit::audit(&app.state.store, &keys)
         .await
         .unwrap();
     assert!(
@@ -40,7 +40,7 @@ async fn audit_catches_a_rewritten_tree_node_or_checkpoint() {
         .execute(&pool)
         .await
         .unwrap();
-    let report = origine::service::audit::audit(&*app.state.store, &keys)
+    let report = origine::service::audit::audit(&app.state.store, &keys)
         .await
         .unwrap();
     assert!(

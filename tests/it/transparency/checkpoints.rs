@@ -7,7 +7,7 @@ use super::*;
 async fn a_signed_checkpoint_covers_the_log_and_bundles_carry_an_inclusion_proof() {
     let (app, _, issued) = app_with(5).await;
     let keys = app.state.keys.current();
-    tlog::publish_checkpoint(&*app.state.store, &keys)
+    tlog::publish_checkpoint(&app.state.store, &keys)
         .await
         .unwrap();
 
@@ -59,7 +59,7 @@ async fn a_signed_checkpoint_covers_the_log_and_bundles_carry_an_inclusion_proof
     // A proof for another entry is refused.
     let mut wrong = bundle.clone();
     wrong["inclusion"]["proof"] = json!(
-        tlog::inclusion_proof(&*app.state.store, 2, 5)
+        tlog::inclusion_proof(&app.state.store, 2, 5)
             .await
             .unwrap()
             .iter()

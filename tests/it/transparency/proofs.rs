@@ -7,7 +7,7 @@ use super::*;
 async fn every_inclusion_and_consistency_proof_served_verifies() {
     let (app, _, _) = app_with(13).await;
     for size in 1..=13u64 {
-        let root = tlog::root(&*app.state.store, size).await.unwrap();
+        let root = tlog::root(&app.state.store, size).await.unwrap();
         for index in 0..size {
             let (status, p) = app
                 .get(&format!(
@@ -32,7 +32,7 @@ async fn every_inclusion_and_consistency_proof_served_verifies() {
                 ))
                 .await;
             assert_eq!(status, StatusCode::OK, "{p}");
-            let first_root = tlog::root(&*app.state.store, first).await.unwrap();
+            let first_root = tlog::root(&app.state.store, first).await.unwrap();
             merkle::verify_consistency(first, size, &first_root, &root, &hashes(&p["proof"]))
                 .unwrap();
         }

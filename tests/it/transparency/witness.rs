@@ -59,7 +59,7 @@ async fn the_witness_cosigns_consistent_checkpoints_and_refuses_a_fork() {
     let a = served(&dir, &db, vec![vkey.clone()]).await;
     let base_a = format!("http://{}", a.addr);
     let store = a.state.store.clone();
-    let admin = origine::service::tokens::create(&*store, "admin", None, None)
+    let admin = origine::service::tokens::create(&store, "admin", None, None)
         .await
         .unwrap()
         .0;
@@ -72,13 +72,13 @@ async fn the_witness_cosigns_consistent_checkpoints_and_refuses_a_fork() {
         (0..3).map(|i| format!("A{i}")).collect(),
     )
     .await;
-    tlog::publish_checkpoint(&*store, &a.state.keys.current())
+    tlog::publish_checkpoint(&store, &a.state.keys.current())
         .await
         .unwrap();
     let first = witness(base_a.clone(), key.clone(), state.clone()).await;
     assert!(matches!(first, Outcome::Cosigned(_)), "{first:?}");
     // The log now publishes the cosignature with its checkpoint.
-    let served_text = tlog::served_checkpoint(&*store).await.unwrap().unwrap().1;
+    let served_text = tlog::served_checkpoint(&store).await.unwrap().unwrap().1;
     let (name, _, public) = note::parse_vkey(&vkey).unwrap();
     let key_pub = ed25519_dalek::VerifyingKey::from_bytes(&public).unwrap();
     note::verify_cosignature(&Note::parse(&served_text).unwrap(), &name, &key_pub).unwrap();
@@ -89,7 +89,7 @@ async fn the_witness_cosigns_consistent_checkpoints_and_refuses_a_fork() {
         (3..7).map(|i| format!("A{i}")).collect(),
     )
     .await;
-    tlog::publish_checkpoint(&*store, &a.state.keys.current())
+    tlog::publish_checkpoint(&store, &a.state.keys.current())
         .await
         .unwrap();
     assert!(matches!(
@@ -148,7 +148,7 @@ async fn the_witness_cosigns_consistent_checkpoints_and_refuses_a_fork() {
     let db_b = format!("sqlite://{}", dir.path().join("b.db").display());
     let b = served(&dir, &db_b, vec![vkey.clone()]).await;
     let base_b = format!("http://{}", b.addr);
-    let admin_b = origine::service::tokens::create(&*b.state.store, "admin", None, None)
+    let admin_b = origine::service::tokens::create(&b.state.store, "admin", None, None)
         .await
         .unwrap()
         .0;
@@ -160,7 +160,7 @@ async fn the_witness_cosigns_consistent_checkpoints_and_refuses_a_fork() {
         (0..9).map(|i| format!("B{i}")).collect(),
     )
     .await;
-    tlog::publish_checkpoint(&*b.state.store, &b.state.keys.current())
+    tlog::publish_checkpoint(&b.state.store, &b.state.keys.current())
         .await
         .unwrap();
     let refused = witness(base_b, key.clone(), state.clone()).await;
@@ -173,7 +173,7 @@ async fn the_witness_cosigns_consistent_checkpoints_and_refuses_a_fork() {
     );
     // The refusal changed nothing: the honest log still extends the remembered checkpoint.
     post_lots(base_a.clone(), producer, vec!["A7".into()]).await;
-    tlog::publish_checkpoint(&*store, &a.state.keys.current())
+    tlog::publish_checkpoint(&store, &a.state.keys.current())
         .await
         .unwrap();
     assert!(matches!(
