@@ -5,16 +5,25 @@
 //! signs a certificate over its RFC 8785 (JCS) bytes with Ed25519, chains it by hash into
 //! an append-only log, and serves a QR code, a page and a verification report.
 //!
-//! A tour of the layers, outermost first:
+//! A tour of the layers, outermost first (docs/ARCHITECTURE.md draws them):
 //!
-//! - [`cli`] and [`server`]: the `origine` command and the process that serves.
-//! - [`http`]: routing, extractors, RFC 9457 problems, server-rendered pages, OpenAPI.
-//! - [`service`]: issuance with group commit, verification reports, audit, tokens.
-//! - [`domain`]: institutes, producers, lots, claims, certificates, status — pure types
-//!   that can only be built valid.
-//! - [`crypto`]: JCS, hashes, keys and the offline bundle check (shared by server and CLI).
-//! - [`store`]: one trait, a SQLite and a PostgreSQL implementation.
+//! - [`cli`]: the `origine` command, one file per group of commands; [`server`] starts
+//!   the serving process and [`config`] holds its settings (flags or environment).
+//! - [`http`]: [`http::router`] lists every route; [`http::api`] is the JSON API (RFC 9457
+//!   problems, OpenAPI), [`http::web`] the pages (askama, sessions, CSRF, Italian and
+//!   English), [`http::resolver`] the GS1 Digital Link URLs printed on labels.
+//! - [`service`]: one function per operation — issuance with group commit
+//!   ([`service::issuer`]), admin changes with their trail ([`service::admin`]),
+//!   verification reports, audit, impact figures, accounts, labels, the witness.
+//! - [`domain`]: institutes, producers, lots, claims, certificates, status, roles — pure
+//!   types that can only be built valid.
+//! - [`crypto`]: JCS, hashes, signing keys, the offline bundle check (shared by the server
+//!   and `origine verify`), unit-label tokens, W3C credential proofs.
+//! - [`log`]: the RFC 6962/9162 Merkle tree, C2SP signed notes and checkpoints, tile paths.
+//! - [`store`]: one `Store` over SQLite or PostgreSQL, each query written once.
+//! - [`labels`] and [`qr`]: label sheets (PDF), single labels (PNG, SVG) and QR codes.
 //! - [`charts`] and [`csv`]: SVG charts and spreadsheet-safe CSV cells for exports.
+//! - [`demo`]: the demo register of `serve --demo`; [`time_fmt`]: RFC 3339 times.
 //!
 //! Hard rule: nothing anywhere describes a detained person; claims are aggregates.
 
