@@ -15,6 +15,7 @@ use crate::http::error::AppError;
 use crate::http::extract::{ApiQuery, Client};
 use crate::http::state::AppState;
 use crate::service::accounts::{self, AccountError, SESSION_HOURS};
+use crate::domain::Role;
 use crate::store::UserRecord;
 
 #[derive(Template)]
@@ -43,10 +44,10 @@ fn safe_next(next: &str) -> Option<&str> {
 
 /// Where each role starts.
 pub fn home_of(user: &UserRecord) -> &'static str {
-    match user.role.as_str() {
-        "producer" => "/workspace",
-        "admin" => "/admin",
-        _ => "/audit",
+    match user.role {
+        Role::Producer => "/workspace",
+        Role::Admin => "/admin",
+        Role::Auditor => "/audit",
     }
 }
 
@@ -176,7 +177,7 @@ struct AccountPage {
     nav: Nav,
     csrf: String,
     email: String,
-    role: String,
+    role: Role,
     fields: Vec<PasswordField>,
 }
 
@@ -216,7 +217,7 @@ fn account_page(
             nav: me.nav(),
             csrf: me.0.csrf.clone(),
             email: me.user().email.clone(),
-            role: me.user().role.clone(),
+            role: me.user().role,
             fields,
         },
     )
