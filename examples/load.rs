@@ -133,7 +133,10 @@ fn main() -> anyhow::Result<()> {
     let store = running.state.store.clone();
     let admin = runtime
         .block_on(origine::service::tokens::create(
-            &store, origine::domain::Role::Admin, None, None,
+            &store,
+            origine::domain::Role::Admin,
+            None,
+            None,
         ))?
         .0;
     let agent = agent();

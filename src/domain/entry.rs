@@ -101,7 +101,11 @@ mod tests {
         let all = CertificateStatus::ALL
             .iter()
             .map(|&s| EntryStatus::Certificate(s))
-            .chain(ProducerStatus::ALL.iter().map(|&s| EntryStatus::Producer(s)))
+            .chain(
+                ProducerStatus::ALL
+                    .iter()
+                    .map(|&s| EntryStatus::Producer(s)),
+            )
             .chain(KeyEventKind::ALL.iter().map(|&k| EntryStatus::Key(k)));
         for status in all {
             assert_eq!(

@@ -61,7 +61,10 @@ mod tests {
 
     #[test]
     fn codes_are_trimmed_and_checked() {
-        assert_eq!(LotCode::parse(" BF-2026/11_a.1 ").unwrap().as_str(), "BF-2026/11_a.1");
+        assert_eq!(
+            LotCode::parse(" BF-2026/11_a.1 ").unwrap().as_str(),
+            "BF-2026/11_a.1"
+        );
         for bad in ["", "   ", "lotto 1", "città", "a;b", &"x".repeat(65)] {
             assert!(LotCode::parse(bad).is_err(), "{bad:?}");
         }

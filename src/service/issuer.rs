@@ -11,9 +11,9 @@ use serde::Serialize;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::crypto::{KeyHandle, Keyring, jcs};
+use crate::domain::EntryKind;
 use crate::domain::certificate::{CertificateDraft, IssuerRef};
 use crate::domain::key_event::KeyEvent;
-use crate::domain::EntryKind;
 use crate::domain::status::StatusChange;
 use crate::store::{LogEntry, NewEntry, Rejection, Sealed, Store};
 

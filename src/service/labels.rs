@@ -10,8 +10,8 @@ use sha2::{Digest, Sha256};
 use crate::crypto::Keyring;
 use crate::crypto::label_token::{SignedLabel, token_matches, unit_token};
 use crate::domain::digital_link::DigitalLink;
-use crate::domain::{SerialCheck, ids};
 use crate::domain::scans::{self, ScanStats, Thresholds, Verdict};
+use crate::domain::{SerialCheck, ids};
 use crate::labels::LabelData;
 use crate::store::{LotRecord, Result, Store, StoreError};
 

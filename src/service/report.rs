@@ -133,11 +133,9 @@ pub(crate) async fn build_report(
         .map_or(Some(ProducerStatus::Accredited), |s| {
             ProducerStatus::parse(&s.status)
         });
-    let certificate_status = history
-        .last()
-        .map_or(Some(CertificateStatus::Valid), |s| {
-            CertificateStatus::parse(&s.status)
-        });
+    let certificate_status = history.last().map_or(Some(CertificateStatus::Valid), |s| {
+        CertificateStatus::parse(&s.status)
+    });
     let producer_accredited = producer_status == Some(ProducerStatus::Accredited);
     if let Some(last) = producer_history.last()
         && !producer_accredited

@@ -5,9 +5,7 @@
 //! TEXT there. Both are converted once, where rows are read and bound: a stored value that
 //! does not convert back is [`super::StoreError::Corrupt`].
 
-use crate::domain::{
-    EntryKind, EntryStatus, Gtin, LotCode, ProducerStatus, Role,
-};
+use crate::domain::{EntryKind, EntryStatus, Gtin, LotCode, ProducerStatus, Role};
 
 /// A token to store: only the hash of its secret is kept.
 #[derive(Debug, Clone)]

@@ -203,7 +203,7 @@ impl Store {
             )
             .bind(&t.id)
             .bind(&t.token_hash)
-            .bind(&t.role)
+            .bind(t.role)
             .bind(&t.producer_id)
             .bind(&t.label)
             .bind(&t.created_at)

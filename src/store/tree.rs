@@ -122,9 +122,8 @@ pub(super) async fn fetch_nodes(conn: Conn<'_>, ids: &[NodeId]) -> Result<HashMa
     });
     rows.into_iter()
         .map(|(level, idx, hash)| {
-            let level = u8::try_from(level).map_err(|_| {
-                StoreError::Corrupt(format!("stored tree node has level {level}"))
-            })?;
+            let level = u8::try_from(level)
+                .map_err(|_| StoreError::Corrupt(format!("stored tree node has level {level}")))?;
             let id = NodeId {
                 level,
                 index: count(idx)?,

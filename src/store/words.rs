@@ -14,9 +14,9 @@ use sqlx::{Database, Decode, Encode, Type};
 use crate::domain::{EntryKind, Gtin, LotCode, ProducerStatus, Role, VatNumber};
 
 /// Implements `Type`, `Encode` and `Decode` for both databases: stored as the text
-/// `as_str` gives, read back with `$read`.
+/// `as_str` gives, read back by `$read` from the stored `$text`.
 macro_rules! stored_as_text {
-    ($($ty:ty => $read:expr;)+) => {$(
+    ($($ty:ty => |$text:ident| $read:expr;)+) => {$(
         impl<DB: Database> Type<DB> for $ty
         where
             str: Type<DB>,
@@ -47,24 +47,23 @@ macro_rules! stored_as_text {
             &'r str: Decode<'r, DB>,
         {
             fn decode(value: <DB as Database>::ValueRef<'r>) -> Result<Self, BoxDynError> {
-                let text = <&'r str as Decode<'r, DB>>::decode(value)?;
-                #[allow(clippy::redundant_closure_call)]
-                ($read)(text)
+                let $text = <&'r str as Decode<'r, DB>>::decode(value)?;
+                $read
             }
         }
     )+};
 }
 
-/// The value of a closed set of words written `text`, or an error naming both.
-fn word<T>(parse: fn(&str) -> Option<T>, what: &str, text: &str) -> Result<T, BoxDynError> {
-    parse(text).ok_or_else(|| format!("unknown {what} {text:?}").into())
+/// The word `text` parsed as `parsed`, or an error naming both.
+fn word<T>(parsed: Option<T>, what: &str, text: &str) -> Result<T, BoxDynError> {
+    parsed.ok_or_else(|| format!("unknown {what} {text:?}").into())
 }
 
 stored_as_text! {
-    Role => |t| word(Role::parse, "role", t);
-    EntryKind => |t| word(EntryKind::parse, "log entry kind", t);
-    ProducerStatus => |t| word(ProducerStatus::parse, "producer status", t);
-    Gtin => |t: &str| Ok(Gtin::from_stored(t.to_owned()));
-    LotCode => |t: &str| Ok(LotCode::from_stored(t.to_owned()));
-    VatNumber => |t: &str| Ok(VatNumber::from_stored(t.to_owned()));
+    Role => |t| word(Role::parse(t), "role", t);
+    EntryKind => |t| word(EntryKind::parse(t), "log entry kind", t);
+    ProducerStatus => |t| word(ProducerStatus::parse(t), "producer status", t);
+    Gtin => |t| Ok(Gtin::from_stored(t.to_owned()));
+    LotCode => |t| Ok(LotCode::from_stored(t.to_owned()));
+    VatNumber => |t| Ok(VatNumber::from_stored(t.to_owned()));
 }

@@ -10,10 +10,10 @@ use std::sync::Arc;
 
 use origine::crypto::jcs;
 use origine::domain::institute::{Institute, InstituteRequest};
+use origine::domain::producer::{NewProducer, ProducerRequest};
 use origine::domain::{
     CertificateStatus, EntryKind, EntryStatus, Gtin, LotCode, ProducerStatus, Role,
 };
-use origine::domain::producer::{NewProducer, ProducerRequest};
 use origine::log::merkle::{self, MemoryTree, NodeId};
 use origine::store::{
     AdminAction, ChangeStamp, LotRecord, NewEntry, NewSession, NewToken, NewUser, Rejection,
@@ -116,6 +116,7 @@ conformance!(
         an_old_log_without_its_tree_is_caught_up_on_the_next_append,
         backup_copies_a_sqlite_database_and_is_refused_on_postgresql,
         the_change_stamp_is_the_wal_index_on_sqlite_and_the_log_size_on_postgresql,
+        values_that_cannot_be_read_back_are_corrupt,
     ],
 );
 
@@ -635,7 +636,6 @@ fn lot_record(producer: &str, code: &str) -> LotRecord {
     }
 }
 
-
 /// Appends `n` lots of `producer` with codes `{prefix}0`, `{prefix}1`, …
 async fn append_lots(store: &Store, producer: &str, prefix: &str, n: usize) {
     let batch = (0..n)
@@ -1153,26 +1153,80 @@ async fn an_old_log_without_its_tree_is_caught_up_on_the_next_append(db: &Db) {
     with_producer(store).await;
     append_lots(store, "p1", "A", 130).await;
     // As a database from before the tree existed: entries, no nodes.
-    let forget = [
-        "DELETE FROM tree_nodes",
-        "UPDATE log_head SET tree_size = 0",
-    ];
+    execute_behind_the_store(
+        db,
+        &[
+            "DELETE FROM tree_nodes",
+            "UPDATE log_head SET tree_size = 0",
+        ],
+    )
+    .await;
+    assert!(store.nodes(&[NodeId::new(0, 0)]).await.unwrap().is_empty());
+    append_lots(store, "p2", "B", 3).await;
+    assert_stored_tree(store).await;
+}
+
+/// Runs `statements` on the database directly, as an outside writer would.
+async fn execute_behind_the_store(db: &Db, statements: &[&'static str]) {
     if db.url.starts_with("sqlite:") {
         let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
-        for sql in forget {
-            sqlx::query(sql).execute(&pool).await.unwrap();
+        for sql in statements {
+            sqlx::query(*sql).execute(&pool).await.unwrap();
         }
         pool.close().await;
     } else {
         let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
-        for sql in forget {
-            sqlx::query(sql).execute(&pool).await.unwrap();
+        for sql in statements {
+            sqlx::query(*sql).execute(&pool).await.unwrap();
         }
         pool.close().await;
     }
-    assert!(store.nodes(&[NodeId::new(0, 0)]).await.unwrap().is_empty());
-    append_lots(store, "p2", "B", 3).await;
-    assert_stored_tree(store).await;
+}
+
+async fn values_that_cannot_be_read_back_are_corrupt(db: &Db) {
+    let store = &*db.store;
+    with_producer(store).await;
+    store
+        .append(
+            vec![
+                lot_entry("p1", "A"),
+                NewEntry::status("cert-p1-A", CertificateStatus::Suspended),
+            ],
+            &mut seal,
+        )
+        .await
+        .unwrap();
+    store
+        .record_scan("cert-p1-A", 3, "2026-01-01", "a", true)
+        .await
+        .unwrap();
+    execute_behind_the_store(
+        db,
+        &[
+            "UPDATE log_entries SET status = 'accredited' WHERE seq = 1",
+            "UPDATE scans SET count = -4",
+            "INSERT INTO checkpoints (size, root, note, created_at) VALUES (-1, 'r', 'n', 't')",
+        ],
+    )
+    .await;
+    let corrupt = |what: &str, r: Result<(), StoreError>| {
+        assert!(matches!(r, Err(StoreError::Corrupt(_))), "{what}: {r:?}");
+    };
+    // `accredited` is a producer's word, not a certificate's.
+    corrupt("entries", store.entries(0, 2).await.map(drop));
+    corrupt("status feed", store.status_feed(None, 10).await.map(drop));
+    corrupt("lot scans", store.lot_scans("cert-p1-A").await.map(drop));
+    corrupt(
+        "scan counts",
+        store
+            .scan_counts("cert-p1-A", 3, "2026-01-01")
+            .await
+            .map(drop),
+    );
+    corrupt("checkpoints", store.checkpoints().await.map(drop));
+    // What is intact still reads.
+    assert_eq!(store.entries(0, 1).await.unwrap().len(), 1);
+    assert!(store.lot("lot-p1-A").await.unwrap().is_some());
 }
 
 async fn backup_copies_a_sqlite_database_and_is_refused_on_postgresql(db: &Db) {

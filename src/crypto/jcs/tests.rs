@@ -2,9 +2,9 @@
 //! JSON values, certificates and status entries.
 
 use super::*;
+use crate::domain::Gtin;
 use crate::domain::certificate::{Certificate, InstituteRef, IssuerRef, LotRef, ProducerRef};
 use crate::domain::lot::{Claims, EvidenceRequest, Product};
-use crate::domain::Gtin;
 use crate::domain::status::StatusEntry;
 use proptest::prelude::*;
 use serde_json::json;

@@ -247,7 +247,7 @@ pub async fn credential(
         .await?
         .map_or("", |r| r.status.as_str());
     let vc =
-        crate::service::credential::credential(&bundle_of(&entry), &status, &app.base_url, &keys)
+        crate::service::credential::credential(&bundle_of(&entry), status, &app.base_url, &keys)
             .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(([(header::CONTENT_TYPE, "application/vc")], Json(vc)))
 }

@@ -10,12 +10,12 @@ use super::lang::Lang;
 use super::render::Nav;
 use super::render::render;
 use super::session::{CsrfForm, SignedIn};
+use crate::domain::Role;
 use crate::http::caller::{SESSION_COOKIE, Viewer, set_cookie};
 use crate::http::error::AppError;
 use crate::http::extract::{ApiQuery, Client};
 use crate::http::state::AppState;
 use crate::service::accounts::{self, AccountError, SESSION_HOURS};
-use crate::domain::Role;
 use crate::store::UserRecord;
 
 #[derive(Template)]

@@ -14,11 +14,11 @@ use super::render::{Nav, PageError};
 use super::session::{CsrfForm, SignedIn};
 use super::words::{category_name, employment_name, status_name, unit_name};
 use crate::domain::FieldError;
-use crate::domain::{ReportStatus, Role};
 use crate::domain::lot::{
     CATEGORIES, ClaimsRequest, EMPLOYMENT, LotRequest, ProductRequest, UNITS, ValidLot,
 };
 use crate::domain::producer::Producer;
+use crate::domain::{ReportStatus, Role};
 use crate::http::error::AppError;
 use crate::http::extract::ApiPath;
 use crate::http::state::AppState;

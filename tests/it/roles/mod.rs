@@ -2,9 +2,9 @@
 //! A refused request is a problem document and changes nothing.
 
 use crate::support::{Seed, TestApp, lot, problem_fields};
-use origine::domain::Role;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use origine::domain::Role;
 use serde_json::{Value, json};
 
 mod admins;
