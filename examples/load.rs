@@ -133,7 +133,10 @@ fn main() -> anyhow::Result<()> {
     let store = running.state.store.clone();
     let admin = runtime
         .block_on(origine::service::tokens::create(
-            &store, "admin", None, None,
+            &store,
+            origine::domain::Role::Admin,
+            None,
+            None,
         ))?
         .0;
     let agent = agent();
@@ -197,7 +200,7 @@ fn main() -> anyhow::Result<()> {
         runtime
             .block_on(store.entries(0, 1000))?
             .into_iter()
-            .filter(|e| e.kind == "certificate")
+            .filter(|e| e.kind == origine::domain::EntryKind::Certificate)
             .map(|e| e.subject)
             .collect(),
     );

@@ -6,7 +6,8 @@ use serde_json::json;
 use crate::domain::institute::{Institute, InstituteRequest};
 use crate::domain::lot::{LotRequest, ValidLot};
 use crate::domain::producer::{NewProducer, ProducerRequest};
-use crate::domain::status::{StatusChange, StatusRequest, Subject};
+use crate::domain::status::StatusChange;
+use crate::domain::{CertificateStatus, NewStatus};
 use crate::domain::{ids, vat};
 use crate::http::AppState;
 use crate::service::register::register_lot;
@@ -157,14 +158,11 @@ pub async fn load(app: &AppState) -> anyhow::Result<bool> {
         certificates.push(record.certificate_id);
     }
     // One suspended certificate, so the demo shows a status history.
-    let change = StatusChange::parse(
-        Subject::Certificate,
-        &certificates[3],
-        StatusRequest {
-            status: "suspended".into(),
-            reason: "Verifica in corso sulle ore di lavoro dichiarate".into(),
-        },
-    )?;
+    let change = StatusChange {
+        id: certificates[3].clone(),
+        status: NewStatus::Certificate(CertificateStatus::Suspended),
+        reason: "Verifica in corso sulle ore di lavoro dichiarate".into(),
+    };
     app.issuer.change_status(change).await?;
     Ok(true)
 }

@@ -100,8 +100,7 @@ async fn create_key(
     label: Option<&str>,
 ) -> anyhow::Result<ExitCode> {
     let Some(role) = Role::parse(role) else {
-        let names: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
-        return Err(Usage(format!("--role must be one of {}", names.join(", "))).into());
+        return Err(Usage(format!("--role must be one of {}", Role::NAMES.join(", "))).into());
     };
     if (role == Role::Producer) != producer.is_some() {
         return Err(

@@ -100,7 +100,7 @@ pub(super) async fn labels(
     let Some(lot) = store.lot(lot_id).await? else {
         bail!("no lot with id {lot_id:?}");
     };
-    let quantity = u64::try_from(lot.quantity).unwrap_or_default();
+    let quantity = lot.quantity;
     let (from, to) = (from.unwrap_or(1), to.unwrap_or(quantity));
     if from == 0 || to < from || to > quantity {
         return Err(Usage(format!(

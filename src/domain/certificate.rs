@@ -84,7 +84,7 @@ impl CertificateDraft {
                 id: producer.id.clone(),
                 name: producer.name.clone(),
                 legal_form: producer.legal_form.clone(),
-                vat_number: producer.vat_number.clone(),
+                vat_number: producer.vat_number.to_string(),
             },
             institute: InstituteRef {
                 code: institute.code.clone(),
@@ -94,7 +94,7 @@ impl CertificateDraft {
             },
             product: lot.product.clone(),
             lot: LotRef {
-                code: lot.lot_code.clone(),
+                code: lot.lot_code.to_string(),
                 quantity: lot.quantity,
                 unit: lot.unit.clone(),
                 produced_from: lot.produced_from.clone(),

@@ -2,9 +2,12 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 /// A GTIN with a valid check digit, as the digits were given.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Gtin(String);
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Gtin(#[serde(deserialize_with = "deserialize")] String);
 
 impl Gtin {
     /// Parses 8, 12, 13 or 14 digits.
@@ -21,6 +24,11 @@ impl Gtin {
             return Err("has a wrong GS1 check digit");
         }
         Ok(Self(input.to_owned()))
+    }
+
+    /// A value read back from the store, which only ever holds parsed ones: trusted as is.
+    pub fn from_stored(value: String) -> Self {
+        Self(value)
     }
 
     /// The digits.
@@ -40,9 +48,16 @@ pub fn check_digit(body: &[u32]) -> u32 {
     (10 - sum % 10) % 10
 }
 
+fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let value = String::deserialize(d)?;
+    Gtin::parse(&value)
+        .map(|v| v.0)
+        .map_err(serde::de::Error::custom)
+}
+
 impl fmt::Display for Gtin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.pad(&self.0)
     }
 }
 

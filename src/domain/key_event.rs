@@ -5,15 +5,25 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::certificate::IssuerRef;
+use super::words::words;
 
 /// `format` of a key event entry.
 pub const KEY_FORMAT: &str = "origine/key/v1";
 
+words! {
+    /// What happened to a signing key.
+    pub enum KeyEventKind {
+        /// A new key signs from now on.
+        Rotated = "rotated",
+        /// Nothing the key signed is trusted.
+        Withdrawn = "withdrawn",
+    }
+}
+
 /// A key event before its place in the log is known.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyEvent {
-    /// `rotated` (a new key signs from now on) or `withdrawn` (nothing the key signed is trusted).
-    pub event: String,
+    pub event: KeyEventKind,
     pub kid: String,
     /// The key's public key, base64url without padding.
     pub public_key: String,
@@ -27,7 +37,7 @@ pub struct KeyEvent {
 pub struct KeyEntry {
     pub format: String,
     pub seq: u64,
-    pub event: String,
+    pub event: KeyEventKind,
     pub kid: String,
     pub public_key: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -44,7 +54,7 @@ impl KeyEvent {
         KeyEntry {
             format: KEY_FORMAT.to_owned(),
             seq,
-            event: self.event.clone(),
+            event: self.event,
             kid: self.kid.clone(),
             public_key: self.public_key.clone(),
             previous: self.previous.clone(),

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::status::ProducerStatus;
 use super::validation::{Checker, ValidationErrors};
 use super::vat::VatNumber;
 
@@ -101,18 +102,19 @@ pub struct Producer {
     pub id: String,
     pub name: String,
     pub legal_form: String,
-    pub vat_number: String,
+    #[schema(value_type = String)]
+    pub vat_number: VatNumber,
     pub institutes: Vec<String>,
     pub website: Option<String>,
     /// `accredited`, `suspended` or `revoked`.
-    pub status: String,
+    pub status: ProducerStatus,
     pub created_at: String,
 }
 
 impl Producer {
     /// Certificates of this producer are trusted only while it is accredited.
     pub fn is_accredited(&self) -> bool {
-        self.status == "accredited"
+        self.status == ProducerStatus::Accredited
     }
 }
 

@@ -1,18 +1,102 @@
 //! Status entries: signed, logged changes to a certificate's or a producer's standing.
 //! Nothing is rewritten; the latest entry is the current status.
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::certificate::IssuerRef;
+use super::entry::EntryKind;
 use super::validation::{Checker, ValidationErrors};
+use super::words::words;
 
 /// `format` of a status entry.
 pub const STATUS_FORMAT: &str = "origine/status/v1";
-/// Statuses a certificate can have.
-pub const CERTIFICATE_STATUSES: &[&str] = &["valid", "suspended", "revoked"];
-/// Statuses a producer can have.
-pub const PRODUCER_STATUSES: &[&str] = &["accredited", "suspended", "revoked"];
+
+words! {
+    /// The standing of a certificate; one without status entries is `valid`.
+    pub enum CertificateStatus {
+        Valid = "valid",
+        Suspended = "suspended",
+        Revoked = "revoked",
+    }
+}
+
+words! {
+    /// The standing of a producer; one without status entries is `accredited`.
+    pub enum ProducerStatus {
+        Accredited = "accredited",
+        Suspended = "suspended",
+        Revoked = "revoked",
+    }
+}
+
+words! {
+    /// What a status entry is about.
+    pub enum Subject {
+        Certificate = "certificate",
+        Producer = "producer",
+    }
+}
+
+impl Subject {
+    /// The kind of log entry that records a status of this subject.
+    pub fn entry_kind(self) -> EntryKind {
+        match self {
+            Self::Certificate => EntryKind::CertificateStatus,
+            Self::Producer => EntryKind::ProducerStatus,
+        }
+    }
+}
+
+/// A status a change sets: a certificate's or a producer's, so the subject and the status
+/// cannot disagree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NewStatus {
+    Certificate(CertificateStatus),
+    Producer(ProducerStatus),
+}
+
+impl NewStatus {
+    /// `status` of a request about `subject`, if it is one of that subject's statuses.
+    pub fn parse(subject: Subject, status: &str) -> Option<Self> {
+        match subject {
+            Subject::Certificate => CertificateStatus::parse(status).map(Self::Certificate),
+            Subject::Producer => ProducerStatus::parse(status).map(Self::Producer),
+        }
+    }
+
+    /// The statuses `subject` can have, as words.
+    pub fn names(subject: Subject) -> &'static [&'static str] {
+        match subject {
+            Subject::Certificate => CertificateStatus::NAMES,
+            Subject::Producer => ProducerStatus::NAMES,
+        }
+    }
+
+    /// Whom the status is about.
+    pub fn subject(self) -> Subject {
+        match self {
+            Self::Certificate(_) => Subject::Certificate,
+            Self::Producer(_) => Subject::Producer,
+        }
+    }
+
+    /// The word as signed and stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Certificate(s) => s.as_str(),
+            Self::Producer(s) => s.as_str(),
+        }
+    }
+}
+
+impl fmt::Display for NewStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// `POST /api/v1/certificates/{id}/status` body.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -24,19 +108,11 @@ pub struct StatusRequest {
     pub reason: String,
 }
 
-/// What a status entry is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Subject {
-    Certificate,
-    Producer,
-}
-
 /// A validated status change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusChange {
-    pub subject: Subject,
     pub id: String,
-    pub status: String,
+    pub status: NewStatus,
     pub reason: String,
 }
 
@@ -47,23 +123,29 @@ impl StatusChange {
     /// An unknown status or a missing reason.
     pub fn parse(subject: Subject, id: &str, req: StatusRequest) -> Result<Self, ValidationErrors> {
         let mut c = Checker::default();
-        let allowed = match subject {
-            Subject::Certificate => CERTIFICATE_STATUSES,
-            Subject::Producer => PRODUCER_STATUSES,
-        };
-        c.one_of("status", &req.status, allowed);
+        let status = NewStatus::parse(subject, &req.status);
+        if status.is_none() {
+            c.one_of("status", &req.status, NewStatus::names(subject));
+        }
         let reason = c.text("reason", &req.reason, 3, 500, false);
+        let Some(status) = status else {
+            return Err(c.into_errors());
+        };
         c.finish(Self {
-            subject,
             id: id.to_owned(),
-            status: req.status,
+            status,
             reason,
         })
     }
 
+    /// Whom the change is about.
+    pub fn subject(&self) -> Subject {
+        self.status.subject()
+    }
+
     /// The body to sign once the log position is known.
     pub fn seal(&self, seq: u64, prev: &str, effective_at: &str, issuer: IssuerRef) -> StatusEntry {
-        let (certificate, producer) = match self.subject {
+        let (certificate, producer) = match self.subject() {
             Subject::Certificate => (Some(self.id.clone()), None),
             Subject::Producer => (None, Some(self.id.clone())),
         };
@@ -72,7 +154,7 @@ impl StatusChange {
             seq,
             certificate,
             producer,
-            status: self.status.clone(),
+            status: self.status.as_str().to_owned(),
             reason: self.reason.clone(),
             effective_at: effective_at.to_owned(),
             issuer,
@@ -95,4 +177,43 @@ pub struct StatusEntry {
     pub effective_at: String,
     pub issuer: IssuerRef,
     pub prev: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(status: &str) -> StatusRequest {
+        StatusRequest {
+            status: status.into(),
+            reason: "a reason the public reads".into(),
+        }
+    }
+
+    #[test]
+    fn a_status_is_one_of_its_subjects() {
+        let change = StatusChange::parse(Subject::Producer, "p1", request("accredited")).unwrap();
+        assert_eq!(
+            change.status,
+            NewStatus::Producer(ProducerStatus::Accredited)
+        );
+        assert_eq!(change.subject(), Subject::Producer);
+        let refused = StatusChange::parse(Subject::Certificate, "c1", request("accredited"));
+        assert_eq!(
+            refused.unwrap_err().0[0].message,
+            "must be one of: valid, suspended, revoked"
+        );
+    }
+
+    #[test]
+    fn the_signed_status_is_the_word() {
+        let change = StatusChange::parse(Subject::Certificate, "c1", request("revoked")).unwrap();
+        let issuer = IssuerRef {
+            name: "Origine".into(),
+            kid: "k".into(),
+        };
+        let body = change.seal(3, "00", "2026-01-01T00:00:00Z", issuer);
+        assert_eq!(body.status, "revoked");
+        assert_eq!(body.certificate.as_deref(), Some("c1"));
+    }
 }

@@ -2,9 +2,12 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 /// A partita IVA whose check digit is right.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VatNumber(String);
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct VatNumber(#[serde(deserialize_with = "deserialize")] String);
 
 impl VatNumber {
     /// Parses `IT12345678903`, `12345678903` or with spaces.
@@ -28,6 +31,11 @@ impl VatNumber {
             return Err("has a wrong check digit");
         }
         Ok(Self(digits.to_owned()))
+    }
+
+    /// A value read back from the store, which only ever holds parsed ones: trusted as is.
+    pub fn from_stored(value: String) -> Self {
+        Self(value)
     }
 
     /// The 11 digits.
@@ -62,9 +70,16 @@ pub fn with_check_digit(first_ten: &str) -> String {
     format!("{first_ten}{}", check_digit(&d))
 }
 
+fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let value = String::deserialize(d)?;
+    VatNumber::parse(&value)
+        .map(|v| v.0)
+        .map_err(serde::de::Error::custom)
+}
+
 impl fmt::Display for VatNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.pad(&self.0)
     }
 }
 

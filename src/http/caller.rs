@@ -56,20 +56,16 @@ pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age_seconds: i6
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub record: TokenRecord,
-    role: Role,
     /// How the admin action trail names this caller: `token:ID` or `user:EMAIL`.
     actor: Actor,
 }
 
 impl Caller {
-    fn new(record: TokenRecord, actor: impl FnOnce(Role) -> Actor) -> Result<Self, AppError> {
-        // A stored role this version does not know gives no rights at all.
-        let role = Role::parse(&record.role).ok_or(AppError::Unauthorized)?;
-        Ok(Self {
-            actor: actor(role),
-            role,
+    fn new(record: TokenRecord, actor: impl FnOnce(Role) -> Actor) -> Self {
+        Self {
+            actor: actor(record.role),
             record,
-        })
+        }
     }
 
     /// Allows only the given roles.
@@ -77,14 +73,14 @@ impl Caller {
     /// # Errors
     /// 403 for any other role.
     pub fn require(&self, roles: &[Role]) -> Result<&Self, AppError> {
-        if roles.contains(&self.role) {
+        if roles.contains(&self.record.role) {
             Ok(self)
         } else {
             let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
             Err(AppError::Forbidden(format!(
                 "this needs the {} role; your token has {}",
                 names.join(" or "),
-                self.role
+                self.record.role
             )))
         }
     }
@@ -96,7 +92,7 @@ impl Caller {
 
     /// The caller's role.
     pub fn role(&self) -> Role {
-        self.role
+        self.record.role
     }
 
     /// The producer a producer token belongs to.
@@ -106,7 +102,7 @@ impl Caller {
 
     /// Admin and auditor see everything; a producer only its own organisation.
     pub fn may_read_producer(&self, producer_id: &str) -> bool {
-        self.role.reads_everything() || self.producer_id() == Some(producer_id)
+        self.record.role.reads_everything() || self.producer_id() == Some(producer_id)
     }
 }
 
@@ -130,7 +126,7 @@ impl FromRequestParts<AppState> for Caller {
                 .await?
                 .ok_or(AppError::Unauthorized)?;
             let id = record.id.clone();
-            return Self::new(record, |role| Actor::token(&id, role));
+            return Ok(Self::new(record, |role| Actor::token(&id, role)));
         }
         let reading =
             parts.method == axum::http::Method::GET || parts.method == axum::http::Method::HEAD;
@@ -140,7 +136,7 @@ impl FromRequestParts<AppState> for Caller {
         {
             let user = session.user;
             let email = user.email.clone();
-            return Self::new(
+            return Ok(Self::new(
                 TokenRecord {
                     id: user.id,
                     role: user.role,
@@ -149,7 +145,7 @@ impl FromRequestParts<AppState> for Caller {
                     created_at: user.created_at,
                 },
                 |role| Actor::user(&email, role),
-            );
+            ));
         }
         Err(AppError::Unauthorized)
     }
@@ -172,7 +168,7 @@ impl Viewer {
     }
 
     /// True for a signed-in user with `role`.
-    pub fn is(&self, role: &str) -> bool {
+    pub fn is(&self, role: Role) -> bool {
         self.user().is_some_and(|u| u.role == role)
     }
 

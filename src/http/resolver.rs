@@ -56,8 +56,8 @@ pub async fn digital_link(
         .into_iter()
         .filter(|l| {
             l.gtin
-                .as_deref()
-                .is_some_and(|g| format!("{g:0>14}") == link.gtin)
+                .as_ref()
+                .is_some_and(|g| format!("{:0>14}", g.as_str()) == link.gtin)
         })
         .collect();
     if lots.len() != 1 {

@@ -12,8 +12,8 @@ use time::{Duration, OffsetDateTime};
 
 use crate::crypto::jcs;
 use crate::domain::validation::Checker;
-use crate::domain::{ValidationErrors, ids};
-use crate::store::{NewSession, NewUser, ROLES, SessionRecord, Store, StoreError, UserRecord};
+use crate::domain::{Role, ValidationErrors, ids};
+use crate::store::{NewSession, NewUser, SessionRecord, Store, StoreError, UserRecord};
 use crate::time_fmt;
 
 /// How long a session lasts after logging in.
@@ -39,6 +39,7 @@ pub enum AccountError {
 pub struct UserRequest {
     pub email: String,
     pub password: String,
+    /// A role's name, checked with the other fields (an unknown one is a field error).
     pub role: String,
     pub producer_id: Option<String>,
 }
@@ -127,15 +128,20 @@ pub async fn create_user(store: &Store, request: &UserRequest) -> Result<UserRec
         }
     };
     check_password(&mut checker, "password", &request.password);
-    checker.one_of("role", &request.role, ROLES);
+    let role = Role::parse(&request.role);
+    if role.is_none() {
+        checker.one_of("role", &request.role, Role::NAMES);
+    }
     let producer_id = request
         .producer_id
         .as_deref()
         .map(str::trim)
         .filter(|p| !p.is_empty());
-    match (request.role.as_str(), producer_id) {
-        ("producer", None) => checker.add("producer_id", "a producer account needs its producer"),
-        ("producer", Some(id)) => {
+    match (role, producer_id) {
+        (Some(Role::Producer), None) => {
+            checker.add("producer_id", "a producer account needs its producer");
+        }
+        (Some(Role::Producer), Some(id)) => {
             if store.producer(id).await?.is_none() {
                 checker.add("producer_id", "no producer with this id");
             }
@@ -143,12 +149,15 @@ pub async fn create_user(store: &Store, request: &UserRequest) -> Result<UserRec
         (_, Some(_)) => checker.add("producer_id", "only producer accounts belong to a producer"),
         (_, None) => {}
     }
+    let Some(role) = role else {
+        return Err(checker.into_errors().into());
+    };
     checker.finish(())?;
     let user = NewUser {
         id: ids::short_id(),
         email,
         password_hash: hash(&request.password).await?,
-        role: request.role.clone(),
+        role,
         producer_id: producer_id.map(str::to_owned),
         created_at: time_fmt::now(),
     };

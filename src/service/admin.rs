@@ -189,7 +189,7 @@ pub async fn create_token(
         (_, None) => {}
     }
     let label = label.filter(|l| !l.is_empty());
-    let (token, record) = tokens::create(store, role.as_str(), producer, label.as_deref()).await?;
+    let (token, record) = tokens::create(store, role, producer, label.as_deref()).await?;
     trail::record(
         store,
         &actor.to_string(),
@@ -217,7 +217,7 @@ pub async fn create_user(
         &actor.to_string(),
         "create_user",
         &user.email,
-        &user.role,
+        user.role.as_str(),
     )
     .await;
     Ok(user)
@@ -250,10 +250,8 @@ pub async fn change_status(
     let change = StatusChange::parse(subject, id, request)?;
     let detail = format!("{}: {}", change.status, change.reason);
     let logged = issuer.change_status(change.clone()).await?;
-    let action = match subject {
-        Subject::Producer => "producer_status",
-        Subject::Certificate => "certificate_status",
-    };
-    trail::record(store, &actor.to_string(), action, id, &detail).await;
+    // The trail names the action after the kind of log entry it wrote.
+    let action = subject.entry_kind();
+    trail::record(store, &actor.to_string(), action.as_str(), id, &detail).await;
     Ok((change, logged))
 }

@@ -21,7 +21,8 @@ const PAGE: u64 = 1000;
 /// One entry that failed, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditFailure {
-    pub seq: i64,
+    pub seq: u64,
+    /// The entry's kind, or `tree`, `checkpoint` or `log`.
     pub kind: String,
     pub subject: String,
     pub reason: String,
@@ -122,7 +123,7 @@ pub async fn audit(store: &Store, keys: &Keyring) -> Result<AuditReport> {
     let size = store.log_size().await?;
     let mut report = AuditReport::default();
     let mut prev_hash = jcs::ZERO_HASH.to_owned();
-    let mut expected_seq: i64 = 0;
+    let mut expected_seq: u64 = 0;
     let mut start = 0;
     let mut tree = Frontier::default();
     let checkpoints = store.checkpoints().await?;
@@ -141,7 +142,7 @@ pub async fn audit(store: &Store, keys: &Keyring) -> Result<AuditReport> {
             let mut fail = |reason: String| {
                 report.failures.push(AuditFailure {
                     seq: entry.seq,
-                    kind: entry.kind.clone(),
+                    kind: entry.kind.to_string(),
                     subject: entry.subject.clone(),
                     reason,
                 });
@@ -188,7 +189,7 @@ pub async fn audit(store: &Store, keys: &Keyring) -> Result<AuditReport> {
                 None => "stored tree node is missing",
             };
             report.failures.push(AuditFailure {
-                seq: i64::try_from(id.index << id.level).unwrap_or(i64::MAX),
+                seq: id.index << id.level,
                 kind: "tree".into(),
                 subject: format!("node {}/{}", id.level, id.index),
                 reason: reason.into(),
@@ -269,7 +270,7 @@ fn check_checkpoint(
     match Checkpoint::parse(&parsed.text) {
         Ok(body) => {
             let recomputed = tree.root();
-            if body.origin != keys.issuer || Some(body.size) != u64::try_from(cp.size).ok() {
+            if body.origin != keys.issuer || body.size != cp.size {
                 fail("checkpoint names another log or size".into());
             } else if recomputed != Some(body.root) {
                 fail("checkpoint root differs from the root recomputed from the entries".into());
@@ -286,7 +287,7 @@ fn check_checkpoint(
 struct Checked {
     /// Hex SHA-256 of the stored bytes.
     hash: String,
-    seq: Option<i64>,
+    seq: Option<u64>,
     prev: Option<String>,
     problems: Vec<String>,
 }
@@ -326,7 +327,7 @@ fn check_chunk(entries: &[LogEntry], document: &KeysDocument) -> Vec<Checked> {
         let bundle = bundle_of(entry);
         let mut checked = Checked {
             hash: jcs::sha256_hex(entry.body.as_bytes()),
-            seq: bundle.certificate["seq"].as_i64(),
+            seq: bundle.certificate["seq"].as_u64(),
             prev: bundle.certificate["prev"].as_str().map(str::to_owned),
             problems: Vec::new(),
         };

@@ -17,6 +17,7 @@ use utoipa::ToSchema;
 pub use export::to_csv;
 pub use query::{GROUPINGS, GroupBy, ImpactParams, ImpactQuery, MAX_MONTHS, Month};
 
+use crate::domain::{CertificateStatus, EntryKind, EntryStatus, ProducerStatus};
 use crate::store::{Result, Store};
 
 /// Log entries read per [`Store::entries`] call.
@@ -123,7 +124,7 @@ pub async fn impact(store: &Store, query: &ImpactQuery) -> Result<ImpactReport> 
     while start < size {
         let end = start.saturating_add(PAGE).min(size);
         for entry in store.entries(start, end).await? {
-            if entry.kind != "certificate" {
+            if entry.kind != EntryKind::Certificate {
                 continue;
             }
             let body = serde_json::from_str::<Body<'_>>(&entry.body).ok();
@@ -207,8 +208,8 @@ enum Standing {
 /// The latest status of every certificate and producer that has one, as of a log size.
 #[derive(Debug, Default)]
 struct Statuses {
-    certificates: HashMap<String, String>,
-    producers: HashMap<String, String>,
+    certificates: HashMap<String, CertificateStatus>,
+    producers: HashMap<String, ProducerStatus>,
 }
 
 impl Statuses {
@@ -216,15 +217,18 @@ impl Statuses {
         let mut s = Self::default();
         // Newest first, so the first entry seen about a subject is its current status.
         for e in store.status_feed(None, u32::MAX).await? {
-            if u64::try_from(e.seq).map_or(true, |seq| seq >= size) {
+            if e.seq >= size {
                 continue;
             }
-            let map = match e.kind.as_str() {
-                "certificate_status" => &mut s.certificates,
-                "producer_status" => &mut s.producers,
-                _ => continue,
-            };
-            map.entry(e.subject).or_insert(e.status.unwrap_or_default());
+            match e.status {
+                Some(EntryStatus::Certificate(status)) => {
+                    s.certificates.entry(e.subject).or_insert(status);
+                }
+                Some(EntryStatus::Producer(status)) => {
+                    s.producers.entry(e.subject).or_insert(status);
+                }
+                Some(EntryStatus::Key(_)) | None => {}
+            }
         }
         Ok(s)
     }
@@ -233,17 +237,17 @@ impl Statuses {
         let c = self
             .certificates
             .get(certificate)
-            .map_or("valid", String::as_str);
+            .copied()
+            .unwrap_or(CertificateStatus::Valid);
         let p = self
             .producers
             .get(producer)
-            .map_or("accredited", String::as_str);
-        if c == "revoked" || p == "revoked" {
-            Standing::Revoked
-        } else if c == "valid" && p == "accredited" {
-            Standing::Counted
-        } else {
-            Standing::Suspended
+            .copied()
+            .unwrap_or(ProducerStatus::Accredited);
+        match (c, p) {
+            (CertificateStatus::Revoked, _) | (_, ProducerStatus::Revoked) => Standing::Revoked,
+            (CertificateStatus::Valid, ProducerStatus::Accredited) => Standing::Counted,
+            _ => Standing::Suspended,
         }
     }
 }

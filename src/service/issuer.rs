@@ -11,9 +11,10 @@ use serde::Serialize;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::crypto::{KeyHandle, Keyring, jcs};
+use crate::domain::EntryKind;
 use crate::domain::certificate::{CertificateDraft, IssuerRef};
 use crate::domain::key_event::KeyEvent;
-use crate::domain::status::{StatusChange, Subject};
+use crate::domain::status::StatusChange;
 use crate::store::{LogEntry, NewEntry, Rejection, Sealed, Store};
 
 use super::directory::Directory;
@@ -73,15 +74,7 @@ impl Issuer {
     /// # Errors
     /// The store failed.
     pub async fn change_status(&self, change: StatusChange) -> Result<LogEntry, IssueError> {
-        let kind = match change.subject {
-            Subject::Certificate => "certificate_status",
-            Subject::Producer => "producer_status",
-        };
-        let entry = NewEntry::Status {
-            kind,
-            subject: change.id.clone(),
-            status: change.status.clone(),
-        };
+        let entry = NewEntry::status(change.id.clone(), change.status);
         self.issue(entry, Draft::Status(change)).await
     }
 
@@ -122,7 +115,7 @@ async fn run(
         match result {
             Ok(outcomes) => {
                 for entry in outcomes.iter().flatten() {
-                    if entry.kind == "producer_status" {
+                    if entry.kind == EntryKind::ProducerStatus {
                         directory.forget_producer(&entry.subject);
                     }
                 }

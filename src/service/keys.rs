@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 
 use crate::config::Config;
 use crate::crypto::{KeyHandle, Keyring, keys};
-use crate::domain::key_event::KeyEvent;
+use crate::domain::key_event::{KeyEvent, KeyEventKind};
 use crate::store::{self, LogEntry, NewEntry, Store};
 
 use super::admin::Actor;
@@ -27,11 +27,7 @@ async fn log_event(
     let store = store::connect(&config.database_url).await?;
     let handle = Arc::new(KeyHandle::new(&config.keys_dir, ring));
     let issuer = Issuer::start(store.clone(), handle);
-    let entry = NewEntry::Status {
-        kind: "key",
-        subject: event.kid.clone(),
-        status: event.event.clone(),
-    };
+    let entry = NewEntry::status(event.kid.clone(), event.event);
     let logged = issuer.issue(entry, Draft::Key(event)).await?;
     Ok((store, logged))
 }
@@ -56,7 +52,7 @@ pub async fn rotate(
     let ring = Keyring::load(&config.keys_dir, &origin)?;
     let new_path = ring.active().path.clone();
     let event = KeyEvent {
-        event: "rotated".into(),
+        event: KeyEventKind::Rotated,
         kid: new.clone(),
         public_key,
         previous: Some(old.clone()),
@@ -105,7 +101,7 @@ pub async fn withdraw(
         bail!("no key {kid} in {}", config.keys_dir.display());
     };
     let event = KeyEvent {
-        event: "withdrawn".into(),
+        event: KeyEventKind::Withdrawn,
         kid: kid.to_owned(),
         public_key: data_encoding::BASE64URL_NOPAD.encode(key.public.as_bytes()),
         previous: None,

@@ -10,8 +10,8 @@ use sha2::{Digest, Sha256};
 use crate::crypto::Keyring;
 use crate::crypto::label_token::{SignedLabel, token_matches, unit_token};
 use crate::domain::digital_link::DigitalLink;
-use crate::domain::ids;
 use crate::domain::scans::{self, ScanStats, Thresholds, Verdict};
+use crate::domain::{SerialCheck, ids};
 use crate::labels::LabelData;
 use crate::store::{LotRecord, Result, Store, StoreError};
 
@@ -42,11 +42,11 @@ pub async fn lot_secret(store: &Store, lot: &LotRecord) -> Result<[u8; 32]> {
 
 /// The address unit `serial`'s QR code carries (without the signed fragment).
 pub fn unit_url(base_url: &str, lot: &LotRecord, serial: u64, token: &str) -> String {
-    match lot.gtin.as_deref().map(|g| format!("{g:0>14}")) {
+    match lot.gtin.as_ref().map(|g| format!("{:0>14}", g.as_str())) {
         Some(gtin) => {
             let link = DigitalLink {
                 gtin,
-                lot: Some(lot.lot_code.clone()),
+                lot: Some(lot.lot_code.to_string()),
                 serial: Some(serial.to_string()),
             };
             format!("{}?t={token}", link.uri(base_url))
@@ -74,7 +74,6 @@ pub async fn label_data(
     serials: RangeInclusive<u64>,
     signed: bool,
 ) -> Result<Vec<LabelData>> {
-    let quantity = u64::try_from(lot.quantity).unwrap_or_default();
     if !lot.serialised {
         let url = format!("{base_url}/c/{}", lot.certificate_id);
         let copies = serials.end().saturating_sub(*serials.start()) + 1;
@@ -82,7 +81,7 @@ pub async fn label_data(
             .map(|_| LabelData {
                 url: url.clone(),
                 product: lot.product_name.clone(),
-                lot_code: lot.lot_code.clone(),
+                lot_code: lot.lot_code.to_string(),
                 serial: None,
                 producer: producer.to_owned(),
                 institute: institute.to_owned(),
@@ -100,7 +99,7 @@ pub async fn label_data(
                 kid: keys.active().kid.clone(),
                 certificate_id: lot.certificate_id.clone(),
                 product: lot.product_name.clone(),
-                lot: lot.lot_code.clone(),
+                lot: lot.lot_code.to_string(),
                 serial,
                 producer: producer.to_owned(),
                 issued: issued.clone(),
@@ -113,8 +112,8 @@ pub async fn label_data(
         out.push(LabelData {
             url,
             product: lot.product_name.clone(),
-            lot_code: lot.lot_code.clone(),
-            serial: Some((serial, quantity)),
+            lot_code: lot.lot_code.to_string(),
+            serial: Some((serial, lot.quantity)),
             producer: producer.to_owned(),
             institute: institute.to_owned(),
         });
@@ -159,20 +158,20 @@ pub async fn check_serial(
     certificate_id: &str,
     scan: &UnitScan,
     warnings: &mut Vec<String>,
-) -> Result<&'static str> {
+) -> Result<SerialCheck> {
     let n = scan.serial;
     let Some(lot) = lot.filter(|l| l.serialised) else {
         warnings.push(format!(
             "serial {n} was given but this lot has no numbered units"
         ));
-        return Ok("unknown");
+        return Ok(SerialCheck::Unknown);
     };
-    let quantity = u64::try_from(lot.quantity).unwrap_or_default();
-    if n == 0 || n > quantity {
+    if n == 0 || n > lot.quantity {
         warnings.push(format!(
-            "serial {n} is outside this lot's units 1..{quantity}"
+            "serial {n} is outside this lot's units 1..{}",
+            lot.quantity
         ));
-        return Ok("out_of_range");
+        return Ok(SerialCheck::OutOfRange);
     }
     let secret = lot_secret(store, lot).await?;
     let expected = unit_token(&secret, certificate_id, n);
@@ -188,7 +187,7 @@ pub async fn check_serial(
         warnings.push(format!(
             "label {n} carries no valid token: it was not printed by Origine"
         ));
-        return Ok("unknown");
+        return Ok(SerialCheck::Unknown);
     }
     let since = (time::OffsetDateTime::now_utc() - time::Duration::days(WINDOW_DAYS))
         .date()
@@ -209,7 +208,7 @@ pub async fn check_serial(
             "label {n} was scanned {} times from {} sources in {WINDOW_DAYS} days: it may have been copied",
             counts.total, counts.sources
         ));
-        return Ok("suspicious");
+        return Ok(SerialCheck::Suspicious);
     }
-    Ok("ok")
+    Ok(SerialCheck::Ok)
 }

@@ -51,7 +51,7 @@ pub async fn consistency_proof(store: &Store, first: u64, second: u64) -> Result
 pub async fn publish_checkpoint(store: &Store, keys: &Keyring) -> Result<Option<StoredCheckpoint>> {
     let size = store.log_size().await?;
     if let Some(latest) = store.latest_checkpoint().await?
-        && u64::try_from(latest.size).is_ok_and(|s| s >= size)
+        && latest.size >= size
     {
         return Ok(None);
     }
@@ -66,7 +66,7 @@ pub async fn publish_checkpoint(store: &Store, keys: &Keyring) -> Result<Option<
     let signature = note::sign(&body, &keys.issuer, keys.signer())
         .map_err(|e| StoreError::Seal(e.to_string()))?;
     let stored = StoredCheckpoint {
-        size: i64::try_from(size).unwrap_or(i64::MAX),
+        size,
         root: HEXLOWER.encode(&root),
         note: Note {
             text: body,
@@ -108,10 +108,7 @@ pub async fn served_checkpoint(store: &Store) -> Result<Option<(StoredCheckpoint
         return Ok(None);
     };
     let mut text = cp.note.clone();
-    for line in store
-        .cosignatures(u64::try_from(cp.size).unwrap_or_default())
-        .await?
-    {
+    for line in store.cosignatures(cp.size).await? {
         text.push_str(&line);
     }
     Ok(Some((cp, text)))
@@ -123,9 +120,9 @@ pub async fn served_checkpoint(store: &Store) -> Result<Option<(StoredCheckpoint
 /// Storage failures.
 pub async fn bundle_with_inclusion(store: &Store, entry: &LogEntry) -> Result<Bundle> {
     let mut bundle = bundle_of(entry);
-    let index = u64::try_from(entry.seq).unwrap_or_default();
+    let index = entry.seq;
     if let Some((cp, text)) = served_checkpoint(store).await? {
-        let tree_size = u64::try_from(cp.size).unwrap_or_default();
+        let tree_size = cp.size;
         if tree_size > index {
             let proof = inclusion_proof(store, index, tree_size).await?;
             bundle.inclusion = Some(Inclusion {

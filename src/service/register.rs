@@ -97,7 +97,7 @@ pub async fn register_lot(
         product_name: lot.product.name.clone(),
         product_category: lot.product.category.clone(),
         gtin: lot.product.gtin.clone(),
-        quantity: i64::try_from(lot.quantity).unwrap_or(i64::MAX),
+        quantity: lot.quantity,
         unit: lot.unit.clone(),
         produced_from: lot.produced_from.clone(),
         produced_to: lot.produced_to.clone(),

@@ -9,6 +9,7 @@ use crate::crypto::{Bundle, Keyring, check_bundle, jcs};
 use crate::log::merkle;
 
 use super::labels::{UnitScan, check_serial};
+use crate::domain::{CertificateStatus, ProducerStatus, ReportStatus, SerialCheck, Subject};
 use crate::store::{LogEntry, Result, Store};
 
 /// Results of the individual checks.
@@ -20,18 +21,18 @@ pub struct Checks {
     pub inclusion: bool,
     pub producer_accredited: bool,
     /// `ok`, `not_serialised`, `unknown`, `out_of_range` or `suspicious`.
-    pub serial: String,
+    pub serial: SerialCheck,
 }
 
 /// One status change, as history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct StatusChangeView {
     /// `certificate` or `producer`.
-    pub subject: String,
+    pub subject: Subject,
     pub status: String,
     pub reason: String,
     pub effective_at: String,
-    pub seq: i64,
+    pub seq: u64,
 }
 
 /// `GET /api/v1/verify/{id}`.
@@ -40,7 +41,7 @@ pub struct Report {
     pub id: String,
     /// `valid`, `suspended`, `revoked`; `suspicious` when the unit label looks copied;
     /// `invalid` when a check failed.
-    pub status: String,
+    pub status: ReportStatus,
     pub checks: Checks,
     #[schema(value_type = Object)]
     pub certificate: Value,
@@ -51,7 +52,7 @@ pub struct Report {
 impl Report {
     /// True when the certificate can be trusted as it stands.
     pub fn is_valid(&self) -> bool {
-        self.status == "valid"
+        self.status == ReportStatus::Valid
     }
 }
 
@@ -122,27 +123,30 @@ pub(crate) async fn build_report(
         ));
     }
 
-    let mut history = signed_history(store, trust, "certificate_status", id, &mut warnings).await?;
+    let mut history = signed_history(store, trust, Subject::Certificate, id, &mut warnings).await?;
     let producer_id = cert["producer"]["id"].as_str().unwrap_or_default();
     let producer_history =
-        signed_history(store, trust, "producer_status", producer_id, &mut warnings).await?;
+        signed_history(store, trust, Subject::Producer, producer_id, &mut warnings).await?;
+    // `None` when the latest signed entry names a status this version does not know.
     let producer_status = producer_history
         .last()
-        .map_or("accredited", |s| s.status.as_str())
-        .to_owned();
-    let certificate_status = history
-        .last()
-        .map_or("valid", |s| s.status.as_str())
-        .to_owned();
+        .map_or(Some(ProducerStatus::Accredited), |s| {
+            ProducerStatus::parse(&s.status)
+        });
+    let certificate_status = history.last().map_or(Some(CertificateStatus::Valid), |s| {
+        CertificateStatus::parse(&s.status)
+    });
+    let producer_accredited = producer_status == Some(ProducerStatus::Accredited);
+    if let Some(last) = producer_history.last()
+        && !producer_accredited
+    {
+        warnings.push(format!("the producer is {}", last.status));
+    }
     history.extend(producer_history);
     history.sort_by_key(|h| h.seq);
 
-    let producer_accredited = producer_status == "accredited";
-    if !producer_accredited {
-        warnings.push(format!("the producer is {producer_status}"));
-    }
     let serial = match unit {
-        None => "not_serialised",
+        None => SerialCheck::NotSerialised,
         Some(scan) => {
             let lot = store.lot_by_certificate(id).await?;
             check_serial(store, lot.as_ref(), id, scan, &mut warnings).await?
@@ -154,23 +158,27 @@ pub(crate) async fn build_report(
         chain,
         inclusion,
         producer_accredited,
-        serial: serial.to_owned(),
+        serial,
     };
     let integrity = checks.signature
         && checks.hash
         && checks.chain
         && checks.inclusion
-        && matches!(serial, "ok" | "not_serialised" | "suspicious");
-    let status = if !integrity {
-        "invalid".to_owned()
-    } else if producer_status == "revoked" || certificate_status == "revoked" {
-        "revoked".to_owned()
-    } else if producer_status == "suspended" || certificate_status == "suspended" {
-        "suspended".to_owned()
-    } else if serial == "suspicious" {
-        "suspicious".to_owned()
-    } else {
-        certificate_status
+        && serial.label_is_genuine();
+    let status = match (certificate_status, producer_status) {
+        (Some(c), Some(p)) if integrity => {
+            if c == CertificateStatus::Revoked || p == ProducerStatus::Revoked {
+                ReportStatus::Revoked
+            } else if c == CertificateStatus::Suspended || p == ProducerStatus::Suspended {
+                ReportStatus::Suspended
+            } else if serial == SerialCheck::Suspicious {
+                ReportStatus::Suspicious
+            } else {
+                ReportStatus::Valid
+            }
+        }
+        // A failed check, or a status this version cannot read: nothing is vouched for.
+        _ => ReportStatus::Invalid,
     };
     Ok(Some(Report {
         id: id.to_owned(),
@@ -187,14 +195,14 @@ async fn chain_holds(store: &Store, entry: &LogEntry, cert: &Value) -> Result<bo
     let expected_prev = if entry.seq == 0 {
         Some(jcs::ZERO_HASH.to_owned())
     } else {
-        let seq = u64::try_from(entry.seq - 1).unwrap_or_default();
+        let seq = entry.seq - 1;
         store
             .entries(seq, seq + 1)
             .await?
             .first()
             .map(|p| jcs::sha256_hex(p.body.as_bytes()))
     };
-    Ok(cert["seq"].as_i64() == Some(entry.seq)
+    Ok(cert["seq"].as_u64() == Some(entry.seq)
         && expected_prev.is_some()
         && cert["prev"].as_str() == expected_prev.as_deref())
 }
@@ -271,7 +279,7 @@ async fn inclusion_holds(
     if bundle.inclusion.is_some() {
         return Ok(crate::crypto::check_inclusion(&bundle, document).is_ok());
     }
-    let index = u64::try_from(entry.seq).unwrap_or_default();
+    let index = entry.seq;
     let size = store.log_size().await?;
     if index >= size {
         return Ok(false);
@@ -286,12 +294,12 @@ async fn inclusion_holds(
 async fn signed_history(
     store: &Store,
     trust: &Trust,
-    kind: &str,
+    about: Subject,
     subject: &str,
     warnings: &mut Vec<String>,
 ) -> Result<Vec<StatusChangeView>> {
     let mut out = Vec::new();
-    for entry in store.status_entries(kind, subject).await? {
+    for entry in store.status_entries(about.entry_kind(), subject).await? {
         let bundle = bundle_of(&entry);
         let key = trust.memo_key(&entry);
         let valid = match remembered(&key) {
@@ -319,12 +327,7 @@ async fn signed_history(
         }
         let body = &bundle.certificate;
         out.push(StatusChangeView {
-            subject: if kind == "producer_status" {
-                "producer"
-            } else {
-                "certificate"
-            }
-            .to_owned(),
+            subject: about,
             status: body["status"].as_str().unwrap_or_default().to_owned(),
             reason: body["reason"].as_str().unwrap_or_default().to_owned(),
             effective_at: body["effective_at"].as_str().unwrap_or_default().to_owned(),

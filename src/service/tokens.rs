@@ -3,7 +3,7 @@
 use data_encoding::BASE64URL_NOPAD;
 
 use crate::crypto::jcs;
-use crate::domain::ids;
+use crate::domain::{Role, ids};
 use crate::store::{NewToken, Result, Store, TokenRecord};
 
 /// Creates a token for `role` and returns the secret (to show once) with its record.
@@ -12,7 +12,7 @@ use crate::store::{NewToken, Result, Store, TokenRecord};
 /// Storage failures.
 pub async fn create(
     store: &Store,
-    role: &str,
+    role: Role,
     producer_id: Option<&str>,
     label: Option<&str>,
 ) -> Result<(String, TokenRecord)> {
@@ -22,7 +22,7 @@ pub async fn create(
     let new = NewToken {
         id: ids::short_id(),
         token_hash: jcs::sha256_hex(token.as_bytes()),
-        role: role.to_owned(),
+        role,
         producer_id: producer_id.map(str::to_owned),
         label: label.map(str::to_owned),
         created_at: crate::time_fmt::now(),

@@ -24,7 +24,7 @@ impl Store {
             .bind(&u.id)
             .bind(&u.email)
             .bind(&u.password_hash)
-            .bind(&u.role)
+            .bind(u.role)
             .bind(&u.producer_id)
             .bind(&u.created_at)
             .execute(pool)

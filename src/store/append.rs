@@ -8,9 +8,10 @@ use sqlx::QueryBuilder;
 use super::plan::{Known, batch_producers, plan_append};
 use super::tree::{TreeBatch, catch_up_tree, fetch_nodes, node_key};
 use super::{
-    Conn, INSERT_CHUNK, LogEntry, LotRecord, NewEntry, Rejection, Result, SealFn, Store, on_conn,
-    on_pool,
+    Conn, INSERT_CHUNK, LogEntry, LotRecord, NewEntry, Rejection, Result, SealFn, Store, count,
+    db_int, on_conn, on_pool,
 };
+use crate::domain::{EntryStatus, LotCode, ProducerStatus};
 
 impl Store {
     /// Appends a batch in one transaction: each entry gets the next `seq` and is sealed
@@ -34,10 +35,11 @@ impl Store {
                 )))
                 .fetch_one(&mut *tx)
                 .await?;
+            let (size, tree_size) = (count(size)?, count(tree_size)?);
             let mut tree = TreeBatch::default();
             catch_up_tree(Conn::from(&mut *tx), &mut tree, tree_size, size).await?;
             // The batch's leaves need, as left siblings, only the roots of the tree so far.
-            let frontier = tree.missing_frontier(u64::try_from(size).unwrap_or_default());
+            let frontier = tree.missing_frontier(size);
             if !frontier.is_empty() {
                 tree.seed(fetch_nodes(Conn::from(&mut *tx), &frontier).await?);
             }
@@ -54,10 +56,10 @@ impl Store {
                 );
                 q.push_values(chunk, |mut b, r| {
                     let e = &r.entry;
-                    b.push_bind(e.seq)
-                        .push_bind(e.kind.clone())
+                    b.push_bind(db_int(e.seq))
+                        .push_bind(e.kind)
                         .push_bind(e.subject.clone())
-                        .push_bind(e.status.clone())
+                        .push_bind(e.status.map(EntryStatus::as_str))
                         .push_bind(e.body.clone())
                         .push_bind(e.hash.clone())
                         .push_bind(e.signature.clone())
@@ -81,7 +83,7 @@ impl Store {
                         .push_bind(lot.product_name.clone())
                         .push_bind(lot.product_category.clone())
                         .push_bind(lot.gtin.clone())
-                        .push_bind(lot.quantity)
+                        .push_bind(db_int(lot.quantity))
                         .push_bind(lot.unit.clone())
                         .push_bind(lot.produced_from.clone())
                         .push_bind(lot.produced_to.clone())
@@ -103,7 +105,7 @@ impl Store {
             sqlx::query(
                 "UPDATE log_head SET size = $1, last_hash = $2, tree_size = $1 WHERE id = 1",
             )
-            .bind(plan.size)
+            .bind(db_int(plan.size))
             .bind(&plan.last_hash)
             .execute(&mut *tx)
             .await?;
@@ -117,7 +119,7 @@ impl Store {
 async fn taken_lot_codes(
     mut conn: Conn<'_>,
     batch: &[NewEntry],
-) -> Result<HashSet<(String, String)>> {
+) -> Result<HashSet<(String, LotCode)>> {
     let wanted: Vec<(&str, &str)> = batch
         .iter()
         .filter_map(|e| match e {
@@ -129,7 +131,7 @@ async fn taken_lot_codes(
         .collect();
     let mut taken = HashSet::new();
     for chunk in wanted.chunks(INSERT_CHUNK) {
-        let rows: Vec<(String, String)> = on_conn!(conn.reborrow(), |c| {
+        let rows: Vec<(String, LotCode)> = on_conn!(conn.reborrow(), |c| {
             let mut q = QueryBuilder::new(
                 "SELECT producer_id, lot_code FROM lots WHERE (producer_id, lot_code) IN (",
             );
@@ -149,10 +151,10 @@ async fn taken_lot_codes(
 async fn producer_statuses(
     mut conn: Conn<'_>,
     batch: &[NewEntry],
-) -> Result<HashMap<String, String>> {
+) -> Result<HashMap<String, ProducerStatus>> {
     let mut out = HashMap::new();
     for chunk in batch_producers(batch).chunks(INSERT_CHUNK) {
-        let rows: Vec<(String, Option<String>)> = on_conn!(conn.reborrow(), |c| {
+        let rows: Vec<(String, ProducerStatus)> = on_conn!(conn.reborrow(), |c| {
             let mut q = QueryBuilder::new(
                 "SELECT e.subject, e.status FROM log_entries e \
                  WHERE e.kind = 'producer_status' AND e.seq = (SELECT MAX(s.seq) FROM log_entries s \
@@ -165,7 +167,7 @@ async fn producer_statuses(
             q.push(")");
             q.build_query_as().fetch_all(c).await?
         });
-        out.extend(rows.into_iter().map(|(p, s)| (p, s.unwrap_or_default())));
+        out.extend(rows);
     }
     Ok(out)
 }

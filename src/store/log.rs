@@ -1,8 +1,56 @@
 //! Reading the log: its size, entries, the status feed, checkpoints and cosignatures.
 
-use super::{LogEntry, Result, Store, StoredCheckpoint, count, db_int, on_pool};
+use super::{LogEntry, Result, Store, StoreError, StoredCheckpoint, count, db_int, on_pool};
+use crate::domain::{EntryKind, EntryStatus};
 
 const ENTRY_COLUMNS: &str = "seq, kind, subject, status, body, hash, signature, kid";
+
+/// A row of `log_entries` as read: its status is read by its kind.
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    seq: i64,
+    kind: EntryKind,
+    subject: String,
+    status: Option<String>,
+    body: String,
+    hash: String,
+    signature: String,
+    kid: String,
+}
+
+impl TryFrom<EntryRow> for LogEntry {
+    type Error = StoreError;
+
+    fn try_from(r: EntryRow) -> Result<Self> {
+        let status = match (r.kind, r.status) {
+            (EntryKind::Certificate, None) => None,
+            (kind, Some(word)) => Some(EntryStatus::parse(kind, &word).ok_or_else(|| {
+                StoreError::Corrupt(format!("log entry {} has the status {word:?}", r.seq))
+            })?),
+            (kind, None) => {
+                return Err(StoreError::Corrupt(format!(
+                    "{kind} entry {} has no status",
+                    r.seq
+                )));
+            }
+        };
+        Ok(Self {
+            seq: count(r.seq)?,
+            kind: r.kind,
+            subject: r.subject,
+            status,
+            body: r.body,
+            hash: r.hash,
+            signature: r.signature,
+            kid: r.kid,
+        })
+    }
+}
+
+/// Entries as read, or the first that is corrupt.
+fn entries(rows: Vec<EntryRow>) -> Result<Vec<LogEntry>> {
+    rows.into_iter().map(LogEntry::try_from).collect()
+}
 
 impl Store {
     /// Number of entries in the log.
@@ -12,46 +60,49 @@ impl Store {
                 .fetch_one(pool)
                 .await?
         });
-        Ok(count(size))
+        count(size)
     }
 
     /// Entries with `start <= seq < end`, in order.
     pub async fn entries(&self, start: u64, end: u64) -> Result<Vec<LogEntry>> {
-        on_pool!(self, |pool| {
-            Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        let rows = on_pool!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {ENTRY_COLUMNS} FROM log_entries WHERE seq >= $1 AND seq < $2 ORDER BY seq"
             )))
             .bind(db_int(start))
             .bind(db_int(end))
             .fetch_all(pool)
-            .await?)
-        })
+            .await?
+        });
+        entries(rows)
     }
 
     /// The entry that registered a certificate.
     pub async fn certificate_entry(&self, certificate_id: &str) -> Result<Option<LogEntry>> {
-        on_pool!(self, |pool| {
-            Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        let row: Option<EntryRow> = on_pool!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {ENTRY_COLUMNS} FROM log_entries \
                  WHERE subject = $1 AND kind = 'certificate' ORDER BY seq LIMIT 1"
             )))
             .bind(certificate_id)
             .fetch_optional(pool)
-            .await?)
-        })
+            .await?
+        });
+        row.map(LogEntry::try_from).transpose()
     }
 
     /// Status entries about `subject`, oldest first.
-    pub async fn status_entries(&self, kind: &str, subject: &str) -> Result<Vec<LogEntry>> {
-        on_pool!(self, |pool| {
-            Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    pub async fn status_entries(&self, kind: EntryKind, subject: &str) -> Result<Vec<LogEntry>> {
+        let rows = on_pool!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {ENTRY_COLUMNS} FROM log_entries WHERE subject = $1 AND kind = $2 ORDER BY seq"
             )))
             .bind(subject)
             .bind(kind)
             .fetch_all(pool)
-            .await?)
-        })
+            .await?
+        });
+        entries(rows)
     }
 
     /// The latest status entries (certificates and producers), newest first; with a
@@ -61,8 +112,8 @@ impl Store {
         producer_id: Option<&str>,
         limit: u32,
     ) -> Result<Vec<LogEntry>> {
-        on_pool!(self, |pool| {
-            Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        let rows = on_pool!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {ENTRY_COLUMNS} FROM log_entries \
                  WHERE kind IN ('certificate_status', 'producer_status') \
                    AND (CAST($1 AS TEXT) IS NULL OR subject = $1 \
@@ -72,8 +123,9 @@ impl Store {
             .bind(producer_id)
             .bind(i64::from(limit))
             .fetch_all(pool)
-            .await?)
-        })
+            .await?
+        });
+        entries(rows)
     }
 
     /// Stores a checkpoint unless one of that size exists (several processes may sign the
@@ -84,7 +136,7 @@ impl Store {
                 "INSERT INTO checkpoints (size, root, note, created_at) VALUES ($1, $2, $3, $4) \
                  ON CONFLICT (size) DO NOTHING",
             )
-            .bind(c.size)
+            .bind(db_int(c.size))
             .bind(&c.root)
             .bind(&c.note)
             .bind(&c.created_at)

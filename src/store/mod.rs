@@ -16,7 +16,8 @@
 //! - `log`: reading entries, checkpoints and cosignatures;
 //! - `tree`: the Merkle nodes;
 //! - `scans`: unit labels and their scans;
-//! - `accounts`: users, sessions and the admin trail.
+//! - `accounts`: users, sessions and the admin trail;
+//! - `words`: roles, statuses, kinds, GTINs and lot codes as TEXT.
 
 mod accounts;
 mod append;
@@ -27,6 +28,7 @@ mod records;
 mod register;
 mod scans;
 mod tree;
+mod words;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -45,12 +47,14 @@ pub enum StoreError {
     #[error("{0} already exists")]
     Conflict(&'static str),
     #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// The stored tree is missing a node it must have, or holds a malformed one.
     #[error("Merkle tree: {0}")]
     Tree(#[from] merkle::MerkleError),
+    /// A stored value that cannot be what it stands for: a negative count, a word this
+    /// version does not know, a malformed tree node.
     #[error("corrupt data: {0}")]
     Corrupt(String),
     /// The caller could not sign an entry; the whole batch is rolled back.
@@ -61,6 +65,19 @@ pub enum StoreError {
     /// The operation exists for the other database only.
     #[error("{0}")]
     Unsupported(&'static str),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match e {
+            // A column that does not read back as its type (`try_from` a negative BIGINT,
+            // an unknown word): the row is wrong, not the database.
+            sqlx::Error::ColumnDecode { .. } | sqlx::Error::Decode(_) => {
+                Self::Corrupt(e.to_string())
+            }
+            e => Self::Database(e),
+        }
+    }
 }
 
 /// Shorthand for store results.
@@ -169,9 +186,9 @@ fn db_int(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-/// A count as the databases return it, never negative.
-fn count(n: i64) -> u64 {
-    u64::try_from(n).unwrap_or_default()
+/// A count or position as the databases return it; a negative one is corrupt data.
+fn count(n: i64) -> Result<u64> {
+    u64::try_from(n).map_err(|_| StoreError::Corrupt(format!("a stored count is negative: {n}")))
 }
 
 /// Rows per multi-row INSERT (well under both databases' parameter limits).

@@ -4,6 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::tree::TreeBatch;
 use super::{LogEntry, LotRecord, NewEntry, Rejection, Result, SealFn, StoreError};
+use crate::domain::{EntryKind, EntryStatus, LotCode, ProducerStatus};
 use crate::log::merkle;
 
 /// A row of `log_entries` to insert, and the lot it certifies (for certificates).
@@ -16,17 +17,17 @@ pub(super) struct PlannedEntry<'a> {
 pub(super) struct Plan<'a> {
     pub outcomes: Vec<Result<LogEntry, Rejection>>,
     pub rows: Vec<PlannedEntry<'a>>,
-    pub size: i64,
+    pub size: u64,
     pub last_hash: String,
 }
 
 /// What an append reads under the head lock before it decides.
 pub(super) struct Known {
     /// (producer, lot code) pairs of the batch's lots already registered.
-    pub taken: HashSet<(String, String)>,
+    pub taken: HashSet<(String, LotCode)>,
     /// Latest status of the batch's producers that have a status entry (others are
     /// accredited).
-    pub producer_status: HashMap<String, String>,
+    pub producer_status: HashMap<String, ProducerStatus>,
 }
 
 /// Producers whose certificates are in `batch`, for reading their status.
@@ -49,7 +50,7 @@ pub(super) fn batch_producers(batch: &[NewEntry]) -> Vec<&str> {
 /// accepted entry is sealed with the hash of the one before it and added to the tree.
 pub(super) fn plan_append<'a>(
     batch: &'a [NewEntry],
-    mut size: i64,
+    mut size: u64,
     mut last_hash: String,
     known: Known,
     tree: &mut TreeBatch,
@@ -65,11 +66,11 @@ pub(super) fn plan_append<'a>(
     for (i, item) in batch.iter().enumerate() {
         match item {
             NewEntry::Certificate { lot } => {
-                if let Some(status) = producer_status
+                if let Some(&status) = producer_status
                     .get(&lot.producer_id)
-                    .filter(|s| *s != "accredited")
+                    .filter(|s| **s != ProducerStatus::Accredited)
                 {
-                    outcomes.push(Err(Rejection::ProducerNotAccredited(status.clone())));
+                    outcomes.push(Err(Rejection::ProducerNotAccredited(status)));
                     continue;
                 }
                 let key = (lot.producer_id.clone(), lot.lot_code.clone());
@@ -79,37 +80,33 @@ pub(super) fn plan_append<'a>(
                 }
             }
             NewEntry::Status {
-                kind: "producer_status",
                 subject,
-                status,
+                status: EntryStatus::Producer(status),
             } => {
-                producer_status.insert(subject.clone(), status.clone());
+                producer_status.insert(subject.clone(), *status);
             }
             NewEntry::Status { .. } => {}
         }
-        let seq = u64::try_from(size).unwrap_or_default();
-        let sealed = seal(i, seq, &last_hash).map_err(StoreError::Seal)?;
+        let sealed = seal(i, size, &last_hash).map_err(StoreError::Seal)?;
         tree.push(
-            seq,
+            size,
             merkle::leaf_hash(sealed.body.as_bytes()),
             HashMap::new(),
         )?;
         let (kind, subject, status, lot) = match item {
             NewEntry::Certificate { lot } => (
-                "certificate",
+                EntryKind::Certificate,
                 lot.certificate_id.clone(),
                 None,
                 Some(&**lot),
             ),
-            NewEntry::Status {
-                kind,
-                subject,
-                status,
-            } => (*kind, subject.clone(), Some(status.clone()), None),
+            NewEntry::Status { subject, status } => {
+                (status.kind(), subject.clone(), Some(*status), None)
+            }
         };
         let entry = LogEntry {
             seq: size,
-            kind: kind.to_owned(),
+            kind,
             subject,
             status,
             body: sealed.body,

@@ -1,14 +1,18 @@
 //! The rows the store reads and writes: records of the register, the log, scans and accounts.
+//!
+//! Counts and positions are `u64` here and `BIGINT` in the databases; words (roles,
+//! statuses, kinds) and validated values (GTIN, lot code) are their domain types here and
+//! TEXT there. Both are converted once, where rows are read and bound: a stored value that
+//! does not convert back is [`super::StoreError::Corrupt`].
 
-/// Roles an API token or user can have.
-pub const ROLES: &[&str] = &["admin", "auditor", "producer"];
+use crate::domain::{EntryKind, EntryStatus, Gtin, LotCode, ProducerStatus, Role};
 
 /// A token to store: only the hash of its secret is kept.
 #[derive(Debug, Clone)]
 pub struct NewToken {
     pub id: String,
     pub token_hash: String,
-    pub role: String,
+    pub role: Role,
     pub producer_id: Option<String>,
     pub label: Option<String>,
     pub created_at: String,
@@ -18,7 +22,7 @@ pub struct NewToken {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct TokenRecord {
     pub id: String,
-    pub role: String,
+    pub role: Role,
     pub producer_id: Option<String>,
     pub label: Option<String>,
     pub created_at: String,
@@ -32,7 +36,7 @@ pub struct NewUser {
     pub email: String,
     /// argon2id PHC string.
     pub password_hash: String,
-    pub role: String,
+    pub role: Role,
     pub producer_id: Option<String>,
     pub created_at: String,
 }
@@ -42,7 +46,7 @@ pub struct NewUser {
 pub struct UserRecord {
     pub id: String,
     pub email: String,
-    pub role: String,
+    pub role: Role,
     pub producer_id: Option<String>,
     pub created_at: String,
 }
@@ -84,11 +88,14 @@ pub struct LotRecord {
     pub id: String,
     pub producer_id: String,
     pub institute: String,
-    pub lot_code: String,
+    #[schema(value_type = String)]
+    pub lot_code: LotCode,
     pub product_name: String,
     pub product_category: String,
-    pub gtin: Option<String>,
-    pub quantity: i64,
+    #[schema(value_type = Option<String>)]
+    pub gtin: Option<Gtin>,
+    #[sqlx(try_from = "i64")]
+    pub quantity: u64,
     pub unit: String,
     pub produced_from: String,
     pub produced_to: String,
@@ -116,22 +123,25 @@ pub struct ScanCounts {
 /// Scans of one serial, for a producer's statistics.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct SerialScans {
-    pub serial: i64,
-    pub scans: i64,
-    pub sources: i64,
-    pub invalid: i64,
+    #[sqlx(try_from = "i64")]
+    pub serial: u64,
+    #[sqlx(try_from = "i64")]
+    pub scans: u64,
+    #[sqlx(try_from = "i64")]
+    pub sources: u64,
+    #[sqlx(try_from = "i64")]
+    pub invalid: u64,
 }
 
 /// One entry of the log, exactly as stored.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogEntry {
-    pub seq: i64,
-    /// `certificate`, `certificate_status`, `producer_status` or `key`.
-    pub kind: String,
+    pub seq: u64,
+    pub kind: EntryKind,
     /// Certificate id, producer id or kid the entry is about.
     pub subject: String,
-    /// For status entries, the new status.
-    pub status: Option<String>,
+    /// For status and key entries, the status they record (of the entry's kind).
+    pub status: Option<EntryStatus>,
     /// The JCS bytes of the signed body, as text.
     pub body: String,
     pub hash: String,
@@ -144,12 +154,22 @@ pub struct LogEntry {
 pub enum NewEntry {
     /// A lot and its certificate.
     Certificate { lot: Box<LotRecord> },
-    /// A status change of a certificate or producer.
+    /// A status change of a certificate or producer, or a key event; its kind is the
+    /// status's.
     Status {
-        kind: &'static str,
         subject: String,
-        status: String,
+        status: EntryStatus,
     },
+}
+
+impl NewEntry {
+    /// The status change of `subject` (a certificate or producer id) to `status`.
+    pub fn status(subject: impl Into<String>, status: impl Into<EntryStatus>) -> Self {
+        Self::Status {
+            subject: subject.into(),
+            status: status.into(),
+        }
+    }
 }
 
 /// The signed form of a [`NewEntry`], made by the caller once its `seq` and `prev` are known.
@@ -168,7 +188,7 @@ pub enum Rejection {
     DuplicateLotCode,
     /// The producer's latest status entry, read inside the append, is not `accredited`.
     #[error("the producer is {0}: it cannot certify new lots")]
-    ProducerNotAccredited(String),
+    ProducerNotAccredited(ProducerStatus),
 }
 
 /// Signs entry `i` of a batch given its `seq` and the hash of the entry before it.
@@ -178,7 +198,8 @@ pub type SealFn<'a> =
 /// A signed checkpoint as stored.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct StoredCheckpoint {
-    pub size: i64,
+    #[sqlx(try_from = "i64")]
+    pub size: u64,
     /// Hex root hash.
     pub root: String,
     /// The signed note (checkpoint body, blank line, the log's signature line).

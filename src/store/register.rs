@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use super::{LotRecord, NewToken, Result, Store, TokenRecord, conflict, on_pool};
 use crate::domain::institute::Institute;
 use crate::domain::producer::{NewProducer, Producer};
+use crate::domain::{ProducerStatus, VatNumber};
 
 /// A producer with its current status: the latest producer status entry, if any.
 const PRODUCER_COLUMNS: &str = "SELECT p.id, p.name, p.legal_form, p.vat_number, p.website, p.created_at, \
@@ -42,10 +43,10 @@ struct ProducerRow {
     id: String,
     name: String,
     legal_form: String,
-    vat_number: String,
+    vat_number: VatNumber,
     website: Option<String>,
     created_at: String,
-    status: String,
+    status: ProducerStatus,
 }
 
 impl ProducerRow {
@@ -202,7 +203,7 @@ impl Store {
             )
             .bind(&t.id)
             .bind(&t.token_hash)
-            .bind(&t.role)
+            .bind(t.role)
             .bind(&t.producer_id)
             .bind(&t.label)
             .bind(&t.created_at)

@@ -90,10 +90,10 @@ impl Store {
                 .await?
             });
         Ok(ScanCounts {
-            total: count(total.unwrap_or_default()),
-            sources: count(sources),
-            days: count(days),
-            invalid: count(invalid.unwrap_or_default()),
+            total: count(total.unwrap_or_default())?,
+            sources: count(sources)?,
+            days: count(days)?,
+            invalid: count(invalid.unwrap_or_default())?,
         })
     }
 
@@ -116,7 +116,7 @@ impl Store {
             .fetch_one(pool)
             .await?
         });
-        Ok((count(serials), count(invalid.unwrap_or_default())))
+        Ok((count(serials)?, count(invalid.unwrap_or_default())?))
     }
 
     /// Per-serial scan counts of a certificate's lot, most scanned first.

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use sqlx::QueryBuilder;
 
-use super::{Conn, Result, Store, StoreError, db_int, on_conn, on_pool};
+use super::{Conn, Result, Store, StoreError, count, db_int, on_conn, on_pool};
 use crate::log::merkle::{self, Hash, NodeId};
 
 /// Node ids per query when fetching (two parameters each).
@@ -122,9 +122,11 @@ pub(super) async fn fetch_nodes(conn: Conn<'_>, ids: &[NodeId]) -> Result<HashMa
     });
     rows.into_iter()
         .map(|(level, idx, hash)| {
+            let level = u8::try_from(level)
+                .map_err(|_| StoreError::Corrupt(format!("stored tree node has level {level}")))?;
             let id = NodeId {
-                level: u8::try_from(level).unwrap_or(u8::MAX),
-                index: u64::try_from(idx).unwrap_or_default(),
+                level,
+                index: count(idx)?,
             };
             Ok((id, to_hash(&hash)?))
         })
@@ -132,8 +134,7 @@ pub(super) async fn fetch_nodes(conn: Conn<'_>, ids: &[NodeId]) -> Result<HashMa
 }
 
 /// Adds leaf `n` (the JCS bytes `body`) to the batch's tree, fetching missing siblings.
-async fn add_leaf(conn: Conn<'_>, tree: &mut TreeBatch, n: i64, body: &[u8]) -> Result<()> {
-    let n = u64::try_from(n).unwrap_or_default();
+async fn add_leaf(conn: Conn<'_>, tree: &mut TreeBatch, n: u64, body: &[u8]) -> Result<()> {
     let missing = tree.missing(n);
     let fetched = if missing.is_empty() {
         HashMap::new()
@@ -147,22 +148,22 @@ async fn add_leaf(conn: Conn<'_>, tree: &mut TreeBatch, n: i64, body: &[u8]) -> 
 pub(super) async fn catch_up_tree(
     mut conn: Conn<'_>,
     tree: &mut TreeBatch,
-    mut from: i64,
-    to: i64,
+    mut from: u64,
+    to: u64,
 ) -> Result<()> {
     while from < to {
-        let end = (from + 1000).min(to);
+        let end = from.saturating_add(1000).min(to);
         let rows: Vec<(i64, String)> = on_conn!(conn.reborrow(), |c| {
             sqlx::query_as(
                 "SELECT seq, body FROM log_entries WHERE seq >= $1 AND seq < $2 ORDER BY seq",
             )
-            .bind(from)
-            .bind(end)
+            .bind(db_int(from))
+            .bind(db_int(end))
             .fetch_all(c)
             .await?
         });
         for (seq, body) in rows {
-            add_leaf(conn.reborrow(), tree, seq, body.as_bytes()).await?;
+            add_leaf(conn.reborrow(), tree, count(seq)?, body.as_bytes()).await?;
         }
         from = end;
     }

@@ -404,7 +404,7 @@ async fn producer_status_and_reinstated_certificates_are_applied() {
     let u1 = app.state.store.lots(Some(&sc.uno)).await.expect("lots");
     let u1 = &u1
         .iter()
-        .find(|l| l.lot_code == "U1")
+        .find(|l| l.lot_code.as_str() == "U1")
         .expect("U1")
         .certificate_id;
     let path = format!("/api/v1/certificates/{u1}/status");

@@ -11,6 +11,9 @@ use std::sync::Arc;
 use origine::crypto::jcs;
 use origine::domain::institute::{Institute, InstituteRequest};
 use origine::domain::producer::{NewProducer, ProducerRequest};
+use origine::domain::{
+    CertificateStatus, EntryKind, EntryStatus, Gtin, LotCode, ProducerStatus, Role,
+};
 use origine::log::merkle::{self, MemoryTree, NodeId};
 use origine::store::{
     AdminAction, ChangeStamp, LotRecord, NewEntry, NewSession, NewToken, NewUser, Rejection,
@@ -113,6 +116,7 @@ conformance!(
         an_old_log_without_its_tree_is_caught_up_on_the_next_append,
         backup_copies_a_sqlite_database_and_is_refused_on_postgresql,
         the_change_stamp_is_the_wal_index_on_sqlite_and_the_log_size_on_postgresql,
+        values_that_cannot_be_read_back_are_corrupt,
     ],
 );
 
@@ -164,7 +168,7 @@ fn lot_entry(producer: &str, code: &str) -> NewEntry {
             id: format!("lot-{producer}-{code}"),
             producer_id: producer.into(),
             institute: "cc-roma".into(),
-            lot_code: code.into(),
+            lot_code: LotCode::parse(code).unwrap(),
             product_name: "Pane".into(),
             product_category: "food".into(),
             gtin: None,
@@ -221,8 +225,8 @@ async fn producers_keep_their_institutes_and_a_duplicate_vat_number_conflicts(st
         .unwrap();
     let p = store.producer("p1").await.unwrap().unwrap();
     assert_eq!(p.institutes, ["cc-roma", "cr-opera"]);
-    assert_eq!(p.status, "accredited");
-    assert_eq!(p.vat_number, "00743110157");
+    assert_eq!(p.status, ProducerStatus::Accredited);
+    assert_eq!(p.vat_number.as_str(), "00743110157");
     assert!(matches!(
         store
             .insert_producer(
@@ -240,15 +244,15 @@ async fn producers_keep_their_institutes_and_a_duplicate_vat_number_conflicts(st
 async fn tokens_are_found_by_hash_and_scoped_by_producer(store: &Store) {
     with_producer(store).await;
     for (id, role, producer) in [
-        ("t1", "admin", None),
-        ("t2", "producer", Some("p1")),
-        ("t3", "producer", Some("p2")),
+        ("t1", Role::Admin, None),
+        ("t2", Role::Producer, Some("p1")),
+        ("t3", Role::Producer, Some("p2")),
     ] {
         store
             .insert_token(&NewToken {
                 id: id.into(),
                 token_hash: format!("hash-{id}"),
-                role: role.into(),
+                role,
                 producer_id: producer.map(str::to_owned),
                 label: None,
                 created_at: "2026-01-01T00:00:00Z".into(),
@@ -274,16 +278,12 @@ async fn appends_get_dense_seqs_chained_to_the_previous_hash(store: &Store) {
         .unwrap();
     let second = store
         .append(
-            vec![NewEntry::Status {
-                kind: "certificate_status",
-                subject: "cert-p1-A".into(),
-                status: "revoked".into(),
-            }],
+            vec![NewEntry::status("cert-p1-A", CertificateStatus::Revoked)],
             &mut seal,
         )
         .await
         .unwrap();
-    let seqs: Vec<i64> = first
+    let seqs: Vec<u64> = first
         .iter()
         .chain(&second)
         .map(|r| r.as_ref().unwrap().seq)
@@ -314,11 +314,14 @@ async fn appends_get_dense_seqs_chained_to_the_previous_hash(store: &Store) {
             .is_none()
     );
     let status = store
-        .status_entries("certificate_status", "cert-p1-A")
+        .status_entries(EntryKind::CertificateStatus, "cert-p1-A")
         .await
         .unwrap();
     assert_eq!(status.len(), 1);
-    assert_eq!(status[0].status.as_deref(), Some("revoked"));
+    assert_eq!(
+        status[0].status,
+        Some(EntryStatus::Certificate(CertificateStatus::Revoked))
+    );
     assert_eq!(store.entries(1, 2).await.unwrap()[0].seq, 1);
 }
 
@@ -350,26 +353,19 @@ async fn a_duplicate_lot_code_is_rejected_without_using_a_seq(store: &Store) {
 
 async fn producer_status_is_the_latest_status_entry(store: &Store) {
     with_producer(store).await;
-    for status in ["suspended", "revoked"] {
+    for status in [ProducerStatus::Suspended, ProducerStatus::Revoked] {
         store
-            .append(
-                vec![NewEntry::Status {
-                    kind: "producer_status",
-                    subject: "p1".into(),
-                    status: status.into(),
-                }],
-                &mut seal,
-            )
+            .append(vec![NewEntry::status("p1", status)], &mut seal)
             .await
             .unwrap();
     }
     assert_eq!(
         store.producer("p1").await.unwrap().unwrap().status,
-        "revoked"
+        ProducerStatus::Revoked
     );
     let all = store.producers().await.unwrap();
     let p2 = all.iter().find(|p| p.id == "p2").unwrap();
-    assert_eq!(p2.status, "accredited");
+    assert_eq!(p2.status, ProducerStatus::Accredited);
 }
 
 async fn lots_are_listed_per_producer(store: &Store) {
@@ -401,23 +397,19 @@ async fn the_status_feed_is_newest_first_and_scoped_by_producer(store: &Store) {
         .append(vec![lot_entry("p1", "A"), lot_entry("p2", "A")], &mut seal)
         .await
         .unwrap();
-    let status = |kind: &'static str, subject: &str| NewEntry::Status {
-        kind,
-        subject: subject.into(),
-        status: "suspended".into(),
-    };
+    let certificate = |subject: &str| NewEntry::status(subject, CertificateStatus::Suspended);
     store
         .append(
             vec![
-                status("certificate_status", "cert-p1-A"),
-                status("producer_status", "p2"),
-                status("certificate_status", "cert-p2-A"),
+                certificate("cert-p1-A"),
+                NewEntry::status("p2", ProducerStatus::Suspended),
+                certificate("cert-p2-A"),
             ],
             &mut seal,
         )
         .await
         .unwrap();
-    let all: Vec<i64> = store
+    let all: Vec<u64> = store
         .status_feed(None, 10)
         .await
         .unwrap()
@@ -425,7 +417,7 @@ async fn the_status_feed_is_newest_first_and_scoped_by_producer(store: &Store) {
         .map(|e| e.seq)
         .collect();
     assert_eq!(all, [4, 3, 2]);
-    let p2: Vec<i64> = store
+    let p2: Vec<u64> = store
         .status_feed(Some("p2"), 10)
         .await
         .unwrap()
@@ -439,11 +431,11 @@ async fn the_status_feed_is_newest_first_and_scoped_by_producer(store: &Store) {
 async fn users_sessions_and_the_admin_trail(store: &Store) {
     with_producer(store).await;
     let producer_id = store.producers().await.unwrap()[0].id.clone();
-    let user = |id: &str, email: &str, role: &str, producer: Option<&str>| NewUser {
+    let user = |id: &str, email: &str, role: Role, producer: Option<&str>| NewUser {
         id: id.into(),
         email: email.into(),
         password_hash: format!("$argon2id$hash-of-{id}"),
-        role: role.into(),
+        role,
         producer_id: producer.map(str::to_owned),
         created_at: "2026-11-24T09:00:00Z".into(),
     };
@@ -451,17 +443,17 @@ async fn users_sessions_and_the_admin_trail(store: &Store) {
         .insert_user(&user(
             "u1",
             "ufficio@coop.example",
-            "producer",
+            Role::Producer,
             Some(&producer_id),
         ))
         .await
         .unwrap();
     store
-        .insert_user(&user("u2", "audit@cnel.example", "auditor", None))
+        .insert_user(&user("u2", "audit@cnel.example", Role::Auditor, None))
         .await
         .unwrap();
     let taken = store
-        .insert_user(&user("u3", "ufficio@coop.example", "admin", None))
+        .insert_user(&user("u3", "ufficio@coop.example", Role::Admin, None))
         .await;
     assert!(
         matches!(taken, Err(StoreError::Conflict("email"))),
@@ -470,13 +462,18 @@ async fn users_sessions_and_the_admin_trail(store: &Store) {
     // A producer account must name its producer, and only a producer account may.
     assert!(
         store
-            .insert_user(&user("u4", "x@coop.example", "producer", None))
+            .insert_user(&user("u4", "x@coop.example", Role::Producer, None))
             .await
             .is_err()
     );
     assert!(
         store
-            .insert_user(&user("u5", "y@coop.example", "auditor", Some(&producer_id)))
+            .insert_user(&user(
+                "u5",
+                "y@coop.example",
+                Role::Auditor,
+                Some(&producer_id)
+            ))
             .await
             .is_err()
     );
@@ -639,14 +636,6 @@ fn lot_record(producer: &str, code: &str) -> LotRecord {
     }
 }
 
-fn status_entry(kind: &'static str, subject: &str, status: &str) -> NewEntry {
-    NewEntry::Status {
-        kind,
-        subject: subject.into(),
-        status: status.into(),
-    }
-}
-
 /// Appends `n` lots of `producer` with codes `{prefix}0`, `{prefix}1`, …
 async fn append_lots(store: &Store, producer: &str, prefix: &str, n: usize) {
     let batch = (0..n)
@@ -745,7 +734,7 @@ async fn tokens_keep_null_labels_and_list_in_order_and_a_duplicate_hash_conflict
             .insert_token(&NewToken {
                 id: id.into(),
                 token_hash: format!("hash-{id}"),
-                role: "producer".into(),
+                role: Role::Producer,
                 producer_id: Some("p1".into()),
                 label: label.map(str::to_owned),
                 created_at: created_at.into(),
@@ -763,7 +752,7 @@ async fn tokens_keep_null_labels_and_list_in_order_and_a_duplicate_hash_conflict
         .insert_token(&NewToken {
             id: "t9".into(),
             token_hash: "hash-t1".into(),
-            role: "admin".into(),
+            role: Role::Admin,
             producer_id: None,
             label: None,
             created_at: "2026-01-03T00:00:00Z".into(),
@@ -778,7 +767,7 @@ async fn tokens_keep_null_labels_and_list_in_order_and_a_duplicate_hash_conflict
 async fn lots_keep_every_field_and_are_found_by_certificate_and_code(store: &Store) {
     with_producer(store).await;
     let big = LotRecord {
-        gtin: Some("08001234567893".into()),
+        gtin: Some(Gtin::parse("08012345678907").unwrap()),
         quantity: 10_000_000,
         serialised: true,
         label_secret: None,
@@ -839,7 +828,7 @@ async fn lots_of_a_producer_that_is_not_accredited_are_rejected_in_the_batch(sto
     with_producer(store).await;
     store
         .append(
-            vec![status_entry("producer_status", "p1", "suspended")],
+            vec![NewEntry::status("p1", ProducerStatus::Suspended)],
             &mut seal,
         )
         .await
@@ -849,9 +838,9 @@ async fn lots_of_a_producer_that_is_not_accredited_are_rejected_in_the_batch(sto
             vec![
                 lot_entry("p1", "A"),
                 lot_entry("p2", "A"),
-                status_entry("producer_status", "p2", "revoked"),
+                NewEntry::status("p2", ProducerStatus::Revoked),
                 lot_entry("p2", "B"),
-                status_entry("producer_status", "p1", "accredited"),
+                NewEntry::status("p1", ProducerStatus::Accredited),
                 lot_entry("p1", "C"),
             ],
             &mut seal,
@@ -860,13 +849,13 @@ async fn lots_of_a_producer_that_is_not_accredited_are_rejected_in_the_batch(sto
         .unwrap();
     assert_eq!(
         out[0],
-        Err(Rejection::ProducerNotAccredited("suspended".into()))
+        Err(Rejection::ProducerNotAccredited(ProducerStatus::Suspended))
     );
     assert_eq!(out[1].as_ref().unwrap().seq, 1);
     assert_eq!(out[2].as_ref().unwrap().seq, 2);
     assert_eq!(
         out[3],
-        Err(Rejection::ProducerNotAccredited("revoked".into()))
+        Err(Rejection::ProducerNotAccredited(ProducerStatus::Revoked))
     );
     assert_eq!(out[4].as_ref().unwrap().seq, 3);
     assert_eq!(out[5].as_ref().unwrap().seq, 4);
@@ -878,7 +867,7 @@ async fn lots_of_a_producer_that_is_not_accredited_are_rejected_in_the_batch(sto
         .unwrap();
     assert_eq!(
         next[0],
-        Err(Rejection::ProducerNotAccredited("revoked".into()))
+        Err(Rejection::ProducerNotAccredited(ProducerStatus::Revoked))
     );
     assert_eq!(next[1].as_ref().unwrap().seq, 5);
 }
@@ -933,7 +922,7 @@ async fn stored_nodes_are_the_tree_of_the_entries(store: &Store) {
 }
 
 async fn checkpoints_are_stored_once_per_size_and_listed_in_order(store: &Store) {
-    let checkpoint = |size: i64, root: &str| StoredCheckpoint {
+    let checkpoint = |size: u64, root: &str| StoredCheckpoint {
         size,
         root: root.into(),
         note: format!("origine.test\n{size}\n{root}\n\n— sig\n"),
@@ -957,7 +946,7 @@ async fn checkpoints_are_stored_once_per_size_and_listed_in_order(store: &Store)
         store.latest_checkpoint().await.unwrap(),
         Some(checkpoint(5, "r5"))
     );
-    let sizes: Vec<i64> = store
+    let sizes: Vec<u64> = store
         .checkpoints()
         .await
         .unwrap()
@@ -1081,7 +1070,7 @@ async fn scans_are_counted_per_serial_source_and_day(store: &Store) {
                 invalid: 3
             },
             SerialScans {
-                serial: i64::try_from(WIDE).unwrap(),
+                serial: WIDE,
                 scans: 1,
                 sources: 1,
                 invalid: 0
@@ -1100,7 +1089,7 @@ async fn the_status_feed_of_a_producer_without_entries_is_empty(store: &Store) {
     assert!(store.status_feed(None, 10).await.unwrap().is_empty());
     store
         .append(
-            vec![status_entry("certificate_status", "cert-p2-A", "revoked")],
+            vec![NewEntry::status("cert-p2-A", CertificateStatus::Revoked)],
             &mut seal,
         )
         .await
@@ -1123,7 +1112,7 @@ async fn a_session_hash_cannot_be_stored_twice(store: &Store) {
             id: "u1".into(),
             email: "audit@cnel.example".into(),
             password_hash: "$argon2id$x".into(),
-            role: "auditor".into(),
+            role: Role::Auditor,
             producer_id: None,
             created_at: "2026-11-24T09:00:00Z".into(),
         })
@@ -1164,26 +1153,80 @@ async fn an_old_log_without_its_tree_is_caught_up_on_the_next_append(db: &Db) {
     with_producer(store).await;
     append_lots(store, "p1", "A", 130).await;
     // As a database from before the tree existed: entries, no nodes.
-    let forget = [
-        "DELETE FROM tree_nodes",
-        "UPDATE log_head SET tree_size = 0",
-    ];
+    execute_behind_the_store(
+        db,
+        &[
+            "DELETE FROM tree_nodes",
+            "UPDATE log_head SET tree_size = 0",
+        ],
+    )
+    .await;
+    assert!(store.nodes(&[NodeId::new(0, 0)]).await.unwrap().is_empty());
+    append_lots(store, "p2", "B", 3).await;
+    assert_stored_tree(store).await;
+}
+
+/// Runs `statements` on the database directly, as an outside writer would.
+async fn execute_behind_the_store(db: &Db, statements: &[&'static str]) {
     if db.url.starts_with("sqlite:") {
         let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
-        for sql in forget {
-            sqlx::query(sql).execute(&pool).await.unwrap();
+        for sql in statements {
+            sqlx::query(*sql).execute(&pool).await.unwrap();
         }
         pool.close().await;
     } else {
         let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
-        for sql in forget {
-            sqlx::query(sql).execute(&pool).await.unwrap();
+        for sql in statements {
+            sqlx::query(*sql).execute(&pool).await.unwrap();
         }
         pool.close().await;
     }
-    assert!(store.nodes(&[NodeId::new(0, 0)]).await.unwrap().is_empty());
-    append_lots(store, "p2", "B", 3).await;
-    assert_stored_tree(store).await;
+}
+
+async fn values_that_cannot_be_read_back_are_corrupt(db: &Db) {
+    let store = &*db.store;
+    with_producer(store).await;
+    store
+        .append(
+            vec![
+                lot_entry("p1", "A"),
+                NewEntry::status("cert-p1-A", CertificateStatus::Suspended),
+            ],
+            &mut seal,
+        )
+        .await
+        .unwrap();
+    store
+        .record_scan("cert-p1-A", 3, "2026-01-01", "a", true)
+        .await
+        .unwrap();
+    execute_behind_the_store(
+        db,
+        &[
+            "UPDATE log_entries SET status = 'accredited' WHERE seq = 1",
+            "UPDATE scans SET count = -4",
+            "INSERT INTO checkpoints (size, root, note, created_at) VALUES (-1, 'r', 'n', 't')",
+        ],
+    )
+    .await;
+    let corrupt = |what: &str, r: Result<(), StoreError>| {
+        assert!(matches!(r, Err(StoreError::Corrupt(_))), "{what}: {r:?}");
+    };
+    // `accredited` is a producer's word, not a certificate's.
+    corrupt("entries", store.entries(0, 2).await.map(drop));
+    corrupt("status feed", store.status_feed(None, 10).await.map(drop));
+    corrupt("lot scans", store.lot_scans("cert-p1-A").await.map(drop));
+    corrupt(
+        "scan counts",
+        store
+            .scan_counts("cert-p1-A", 3, "2026-01-01")
+            .await
+            .map(drop),
+    );
+    corrupt("checkpoints", store.checkpoints().await.map(drop));
+    // What is intact still reads.
+    assert_eq!(store.entries(0, 1).await.unwrap().len(), 1);
+    assert!(store.lot("lot-p1-A").await.unwrap().is_some());
 }
 
 async fn backup_copies_a_sqlite_database_and_is_refused_on_postgresql(db: &Db) {

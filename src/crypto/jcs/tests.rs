@@ -2,6 +2,7 @@
 //! JSON values, certificates and status entries.
 
 use super::*;
+use crate::domain::Gtin;
 use crate::domain::certificate::{Certificate, InstituteRef, IssuerRef, LotRef, ProducerRef};
 use crate::domain::lot::{Claims, EvidenceRequest, Product};
 use crate::domain::status::StatusEntry;
@@ -136,7 +137,7 @@ fn certificate() -> impl Strategy<Value = Certificate> {
             product: Product {
                 name: product.0,
                 category: product.1,
-                gtin: product.2,
+                gtin: product.2.map(Gtin::from_stored),
             },
             lot: LotRef {
                 code: lot.0,

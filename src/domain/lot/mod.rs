@@ -16,6 +16,7 @@ use time::macros::format_description;
 use utoipa::ToSchema;
 
 use super::gtin::Gtin;
+use super::lot_code::LotCode;
 use super::validation::{Checker, ValidationErrors};
 use claims::parse_claims;
 
@@ -77,7 +78,8 @@ pub struct Product {
     pub name: String,
     pub category: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub gtin: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub gtin: Option<Gtin>,
 }
 
 /// A lot that passed every rule that needs no database.
@@ -85,7 +87,7 @@ pub struct Product {
 pub struct ValidLot {
     pub institute: String,
     pub product: Product,
-    pub lot_code: String,
+    pub lot_code: LotCode,
     pub quantity: u64,
     pub unit: String,
     pub produced_from: String,
@@ -127,20 +129,16 @@ impl ValidLot {
             .as_deref()
             .map(str::trim)
             .filter(|g| !g.is_empty());
-        if let Some(Err(message)) = gtin.map(Gtin::parse) {
-            c.add("product.gtin", message);
-        }
-        let lot_code = req.lot_code.trim().to_owned();
-        if lot_code.is_empty()
-            || lot_code.len() > 64
-            || !lot_code
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-_./".contains(&b))
-        {
-            c.add(
-                "lot_code",
-                "must be 1 to 64 characters of A-Z, a-z, 0-9 and - _ . /",
-            );
+        let gtin = match gtin.map(Gtin::parse).transpose() {
+            Ok(gtin) => gtin,
+            Err(message) => {
+                c.add("product.gtin", message);
+                None
+            }
+        };
+        let lot_code = LotCode::parse(&req.lot_code);
+        if let Err(message) = &lot_code {
+            c.add("lot_code", *message);
         }
         c.range("quantity", req.quantity, 1, MAX_QUANTITY);
         c.one_of("unit", &req.unit, UNITS);
@@ -152,12 +150,15 @@ impl ValidLot {
             c.add("produced_to", "must not be before produced_from");
         }
         let claims = parse_claims(&mut c, req.claims);
+        let Ok(lot_code) = lot_code else {
+            return Err(c.into_errors());
+        };
         c.finish(Self {
             institute,
             product: Product {
                 name,
                 category: req.product.category,
-                gtin: gtin.map(str::to_owned),
+                gtin,
             },
             lot_code,
             quantity: req.quantity,

@@ -245,10 +245,9 @@ pub async fn credential(
         .ok_or_else(|| unknown(&id))?;
     let status = report(&app.store, &keys, &id, None)
         .await?
-        .map(|r| r.status)
-        .unwrap_or_default();
+        .map_or("", |r| r.status.as_str());
     let vc =
-        crate::service::credential::credential(&bundle_of(&entry), &status, &app.base_url, &keys)
+        crate::service::credential::credential(&bundle_of(&entry), status, &app.base_url, &keys)
             .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(([(header::CONTENT_TYPE, "application/vc")], Json(vc)))
 }

@@ -75,7 +75,7 @@ pub async fn sheet(
             .ok_or_else(|| AppError::bad_field("layout", "must be 3x8, 4x10, 2x7 or roll"))?,
     };
     let lot = readable_lot(&app, &caller, &id).await?;
-    let quantity = u64::try_from(lot.quantity).unwrap_or_default();
+    let quantity = lot.quantity;
     let from = q.from.unwrap_or(1);
     let to = q.to.unwrap_or(quantity);
     if from == 0 || from > quantity {
@@ -115,6 +115,7 @@ pub async fn sheet(
     let filename = format!(
         "origine-{}-{}.pdf",
         lot.lot_code
+            .as_str()
             .replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_"),
         layout.name()
     );
@@ -152,7 +153,7 @@ pub async fn single(
         .filter(|_| serial.bytes().all(|b| b.is_ascii_digit()))
         .ok_or_else(|| AppError::bad_field("file", "the serial must be a number"))?;
     let lot = readable_lot(&app, &caller, &id).await?;
-    let quantity = u64::try_from(lot.quantity).unwrap_or_default();
+    let quantity = lot.quantity;
     if serial == 0 || serial > quantity {
         return Err(AppError::bad_field(
             "file",

@@ -42,7 +42,7 @@ pub struct EntriesQuery {
 /// One log entry: `entry` is the JSON object whose JCS bytes are the Merkle leaf.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EntryView {
-    pub index: i64,
+    pub index: u64,
     /// Hex `SHA-256(0x00 ‖ JCS(entry))`.
     pub leaf_hash: String,
     #[schema(value_type = Object)]

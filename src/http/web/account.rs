@@ -10,6 +10,7 @@ use super::lang::Lang;
 use super::render::Nav;
 use super::render::render;
 use super::session::{CsrfForm, SignedIn};
+use crate::domain::Role;
 use crate::http::caller::{SESSION_COOKIE, Viewer, set_cookie};
 use crate::http::error::AppError;
 use crate::http::extract::{ApiQuery, Client};
@@ -43,10 +44,10 @@ fn safe_next(next: &str) -> Option<&str> {
 
 /// Where each role starts.
 pub fn home_of(user: &UserRecord) -> &'static str {
-    match user.role.as_str() {
-        "producer" => "/workspace",
-        "admin" => "/admin",
-        _ => "/audit",
+    match user.role {
+        Role::Producer => "/workspace",
+        Role::Admin => "/admin",
+        Role::Auditor => "/audit",
     }
 }
 
@@ -176,7 +177,7 @@ struct AccountPage {
     nav: Nav,
     csrf: String,
     email: String,
-    role: String,
+    role: Role,
     fields: Vec<PasswordField>,
 }
 
@@ -216,7 +217,7 @@ fn account_page(
             nav: me.nav(),
             csrf: me.0.csrf.clone(),
             email: me.user().email.clone(),
-            role: me.user().role.clone(),
+            role: me.user().role,
             fields,
         },
     )

@@ -16,12 +16,13 @@ use crate::domain::FieldError;
 use crate::domain::Role;
 use crate::domain::institute::{Institute, InstituteRequest, KINDS, REGIONS};
 use crate::domain::producer::{LEGAL_FORMS, Producer, ProducerRequest};
-use crate::domain::status::{CERTIFICATE_STATUSES, PRODUCER_STATUSES, StatusRequest, Subject};
+use crate::domain::status::{StatusRequest, Subject};
+use crate::domain::{CertificateStatus, ProducerStatus};
 use crate::http::error::AppError;
 use crate::http::state::AppState;
 use crate::service::accounts::{self, AccountError, UserRequest};
 use crate::service::admin::{self, Actor, AdminError};
-use crate::store::{AdminAction, ROLES, StoreError, UserRecord};
+use crate::store::{AdminAction, StoreError, UserRecord};
 
 /// A secret shown once (a token or a first password).
 struct Secret {
@@ -145,7 +146,7 @@ fn empty_forms(l: Lang, institutes: &[Institute], producers: &[Producer]) -> [Fo
             Field::new(
                 "status",
                 l.s("Nuovo stato", "New status"),
-                Kind::Select(pairs(PRODUCER_STATUSES, status_name)),
+                Kind::Select(pairs(ProducerStatus::NAMES, status_name)),
             )
             .scope("ps-"),
             Field::new(
@@ -175,7 +176,7 @@ fn empty_forms(l: Lang, institutes: &[Institute], producers: &[Producer]) -> [Fo
             Field::new(
                 "role",
                 l.s("Ruolo", "Role"),
-                Kind::Select(pairs(ROLES, str::to_owned)),
+                Kind::Select(pairs(Role::NAMES, str::to_owned)),
             )
             .scope("u-"),
             Field::new(
@@ -199,7 +200,7 @@ fn empty_forms(l: Lang, institutes: &[Institute], producers: &[Producer]) -> [Fo
             Field::new(
                 "status",
                 l.s("Nuovo stato", "New status"),
-                Kind::Select(pairs(CERTIFICATE_STATUSES, status_name)),
+                Kind::Select(pairs(CertificateStatus::NAMES, status_name)),
             )
             .scope("c-"),
             Field::new(
@@ -461,7 +462,7 @@ async fn change_status(
         };
     Ok(done(format!(
         "{id} → {}: {} ({} #{})",
-        super::words::status_name(l, &change.status),
+        super::words::status_name(l, change.status.as_str()),
         change.reason,
         l.s("voce del registro", "log entry"),
         logged.seq

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use super::lang::Lang;
 use super::render::Nav;
 use crate::csv;
+use crate::domain::ReportStatus;
 use crate::http::caller::Viewer;
 use crate::http::error::AppError;
 use crate::http::state::AppState;
@@ -21,9 +22,17 @@ const MAX_UPLOAD: usize = 256 * 1024;
 
 struct Row {
     id: String,
-    status: String,
+    /// `None` when there is no such certificate.
+    status: Option<ReportStatus>,
     product: String,
     producer: String,
+}
+
+impl Row {
+    /// The report's status, or `not_found`, as the table and the CSV write it.
+    fn word(&self) -> &'static str {
+        self.status.map_or("not_found", ReportStatus::as_str)
+    }
 }
 
 #[derive(Template)]
@@ -158,7 +167,7 @@ pub async fn submit(
         let r = report(&app.store, &keys, &id, None).await?;
         rows.push(match r {
             Some(r) => Row {
-                status: r.status.clone(),
+                status: Some(r.status),
                 product: r.certificate["product"]["name"]
                     .as_str()
                     .unwrap_or_default()
@@ -171,19 +180,22 @@ pub async fn submit(
             },
             None => Row {
                 id,
-                status: "not_found".into(),
+                status: None,
                 product: String::new(),
                 producer: String::new(),
             },
         });
     }
-    let valid = rows.iter().filter(|r| r.status == "valid").count();
+    let valid = rows
+        .iter()
+        .filter(|r| r.status == Some(ReportStatus::Valid))
+        .count();
     if as_csv {
         let mut out = csv::row(&["id", "status", "product", "producer"]);
         for r in &rows {
             out.push_str(&csv::row(&[
                 csv::field(&r.id),
-                csv::field(&r.status),
+                csv::field(r.word()),
                 csv::field(&r.product),
                 csv::field(&r.producer),
             ]));

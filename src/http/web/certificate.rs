@@ -11,6 +11,7 @@ use super::lang::Lang;
 use super::render::Nav;
 use super::render::{message_for, render};
 use super::words::{employment_name, legal_form_name, period, readable_time, unit_name};
+use crate::domain::{ReportStatus, SerialCheck, Subject};
 use crate::http::caller::Viewer;
 use crate::http::error::AppError;
 use crate::http::extract::{ApiPath, ApiQuery};
@@ -25,7 +26,7 @@ struct CertificatePage {
     id: String,
     seq: i64,
     /// `valid`, `suspended`, `revoked`, `suspicious` or `invalid`: the verdict's class.
-    status: String,
+    status: ReportStatus,
     verdict: Verdict,
     product: String,
     producer_id: String,
@@ -64,10 +65,10 @@ impl Verdict {
             .status_history
             .iter()
             .rev()
-            .find(|h| h.subject == "certificate")
-            .is_some_and(|h| h.status == r.status);
-        let (title, sign, note) = match r.status.as_str() {
-            "valid" => (
+            .find(|h| h.subject == Subject::Certificate)
+            .is_some_and(|h| h.status == r.status.as_str());
+        let (title, sign, note) = match r.status {
+            ReportStatus::Valid => (
                 l.s("Certificato valido", "Valid certificate"),
                 "✓",
                 l.s(
@@ -75,7 +76,7 @@ impl Verdict {
                     "The certificate is genuine, it is in the public register and the producer is accredited. Checked just now.",
                 ),
             ),
-            "suspended" => (
+            ReportStatus::Suspended => (
                 l.s("Certificato sospeso", "Certificate suspended"),
                 "!",
                 if own {
@@ -90,7 +91,7 @@ impl Verdict {
                     )
                 },
             ),
-            "revoked" => (
+            ReportStatus::Revoked => (
                 l.s("Certificato revocato", "Certificate revoked"),
                 "✗",
                 if own {
@@ -105,7 +106,7 @@ impl Verdict {
                     )
                 },
             ),
-            "suspicious" => (
+            ReportStatus::Suspicious => (
                 l.s(
                     "Etichetta sospetta: potrebbe essere una copia",
                     "Suspicious label: it may have been copied",
@@ -116,7 +117,7 @@ impl Verdict {
                     "The certificate is genuine, but this numbered label has been scanned too often and in too many places: it may have been copied onto fake products.",
                 ),
             ),
-            _ => (
+            ReportStatus::Invalid => (
                 l.s("Certificato NON valido", "Certificate NOT valid"),
                 "✗",
                 l.s(
@@ -151,12 +152,12 @@ impl Verdict {
                 "The certificate is missing from the signed public register.",
             ));
         }
-        match c.serial.as_str() {
-            "unknown" => problems.push(l.s(
+        match c.serial {
+            SerialCheck::Unknown => problems.push(l.s(
                 "Questa etichetta numerata non è stata stampata da Origine.",
                 "This numbered label was not printed by Origine.",
             )),
-            "out_of_range" => problems.push(l.s(
+            SerialCheck::OutOfRange => problems.push(l.s(
                 "Il numero di questa etichetta non appartiene al lotto.",
                 "This label's number does not belong to the lot.",
             )),
@@ -181,7 +182,7 @@ struct HistoryRow {
 
 impl HistoryRow {
     fn from_view(h: StatusChangeView, l: Lang) -> Self {
-        let producer = h.subject == "producer";
+        let producer = h.subject == Subject::Producer;
         let what = match (producer, h.status.as_str()) {
             (true, "accredited") => l.s("Produttore accreditato", "Producer accredited"),
             (true, "suspended") => l.s("Produttore sospeso", "Producer suspended"),
@@ -284,7 +285,7 @@ impl CertificatePage {
             nav,
             verdict: Verdict::of(&r, l),
             seq: c["seq"].as_i64().unwrap_or_default(),
-            status: r.status.clone(),
+            status: r.status,
             product: s(&c["product"]["name"]),
             producer_id: s(&c["producer"]["id"]),
             producer: s(&c["producer"]["name"]),

@@ -14,6 +14,7 @@ use super::render::render;
 use super::words::{legal_form_name, period, readable_time};
 use super::words::{status_name, unit_name};
 use crate::domain::producer::Producer;
+use crate::domain::{EntryKind, LotCode, ProducerStatus, VatNumber};
 use crate::http::caller::Viewer;
 use crate::http::error::AppError;
 use crate::http::extract::ApiPath;
@@ -46,8 +47,8 @@ struct ProducersPage {
 struct LotLine {
     certificate_id: String,
     product_name: String,
-    lot_code: String,
-    quantity: i64,
+    lot_code: LotCode,
+    quantity: u64,
     unit: String,
     produced: String,
 }
@@ -67,7 +68,7 @@ struct ProducerPage {
     id: String,
     name: String,
     legal_form: &'static str,
-    vat_number: String,
+    vat_number: VatNumber,
     institutes: String,
     website: Option<String>,
     verdict: &'static str,
@@ -78,11 +79,11 @@ struct ProducerPage {
 }
 
 /// The verdict class of a producer's status.
-fn class_of(status: &str) -> &'static str {
+fn class_of(status: ProducerStatus) -> &'static str {
     match status {
-        "accredited" => "valid",
-        "suspended" => "suspended",
-        _ => "revoked",
+        ProducerStatus::Accredited => "valid",
+        ProducerStatus::Suspended => "suspended",
+        ProducerStatus::Revoked => "revoked",
     }
 }
 
@@ -105,8 +106,8 @@ pub async fn producers(
         .await?
         .into_iter()
         .map(|p: Producer| ProducerRow {
-            status: status_name(l, &p.status),
-            class: class_of(&p.status),
+            status: status_name(l, p.status.as_str()),
+            class: class_of(p.status),
             institutes: p
                 .institutes
                 .iter()
@@ -148,7 +149,7 @@ pub async fn producer(
     }
     let history = app
         .store
-        .status_entries("producer_status", &p.id)
+        .status_entries(EntryKind::ProducerStatus, &p.id)
         .await?
         .iter()
         .map(|e| {
@@ -178,22 +179,22 @@ pub async fn producer(
             quantity: lot.quantity,
         })
         .collect();
-    let (verdict, note) = match p.status.as_str() {
-        "accredited" => (
+    let (verdict, note) = match p.status {
+        ProducerStatus::Accredited => (
             l.s("Produttore accreditato", "Accredited producer"),
             l.s(
                 "Può certificare i lotti che produce negli istituti penitenziari.",
                 "It may certify the lots it makes in prison.",
             ),
         ),
-        "suspended" => (
+        ProducerStatus::Suspended => (
             l.s("Produttore sospeso", "Producer suspended"),
             l.s(
                 "Finché è sospeso non può certificare nuovi lotti, e i suoi certificati risultano sospesi.",
                 "While it is suspended it cannot certify new lots, and its certificates show as suspended.",
             ),
         ),
-        _ => (
+        ProducerStatus::Revoked => (
             l.s("Produttore revocato", "Producer revoked"),
             l.s(
                 "Non può più certificare lotti, e i suoi certificati risultano revocati.",
@@ -208,7 +209,7 @@ pub async fn producer(
             nav: Nav::from(&viewer),
             verdict,
             note,
-            verdict_class: class_of(&p.status),
+            verdict_class: class_of(p.status),
             history,
             lots,
             institutes: names.join("; "),
@@ -246,7 +247,7 @@ fn atom(base: &str, self_path: &str, title: &str, entries: &[LogEntry]) -> Respo
     );
     for e in entries {
         let body: serde_json::Value = serde_json::from_str(&e.body).unwrap_or_default();
-        let (what, link) = if e.kind == "producer_status" {
+        let (what, link) = if e.kind == EntryKind::ProducerStatus {
             ("Produttore", format!("{base}/producers/{}", e.subject))
         } else {
             ("Certificato", format!("{base}/c/{}", e.subject))

@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
 use super::lang::Lang;
+use crate::domain::Role;
 use crate::http::caller::Viewer;
 use crate::http::error::AppError;
 
@@ -27,7 +28,7 @@ pub struct Nav {
 #[derive(Debug, Clone)]
 pub struct NavUser {
     pub email: String,
-    pub role: String,
+    pub role: Role,
     /// For the logout form.
     pub csrf: String,
 }
@@ -37,7 +38,7 @@ impl From<&Viewer> for Nav {
         Self {
             user: viewer.session.as_ref().map(|s| NavUser {
                 email: s.user.email.clone(),
-                role: s.user.role.clone(),
+                role: s.user.role,
                 csrf: s.csrf.clone(),
             }),
         }

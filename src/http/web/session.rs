@@ -30,7 +30,7 @@ impl SignedIn {
         Nav {
             user: Some(NavUser {
                 email: self.0.user.email.clone(),
-                role: self.0.user.role.clone(),
+                role: self.0.user.role,
                 csrf: self.0.csrf.clone(),
             }),
         }
@@ -41,7 +41,7 @@ impl SignedIn {
     /// # Errors
     /// A 403 page for any other role.
     pub fn require(&self, lang: Lang, roles: &[Role]) -> Result<&UserRecord, PageError> {
-        if Role::parse(&self.0.user.role).is_some_and(|r| roles.contains(&r)) {
+        if roles.contains(&self.0.user.role) {
             Ok(&self.0.user)
         } else {
             Err(PageError::Forbidden(lang, self.nav()))

@@ -14,11 +14,11 @@ use super::render::{Nav, PageError};
 use super::session::{CsrfForm, SignedIn};
 use super::words::{category_name, employment_name, status_name, unit_name};
 use crate::domain::FieldError;
-use crate::domain::Role;
 use crate::domain::lot::{
     CATEGORIES, ClaimsRequest, EMPLOYMENT, LotRequest, ProductRequest, UNITS, ValidLot,
 };
 use crate::domain::producer::Producer;
+use crate::domain::{ReportStatus, Role};
 use crate::http::error::AppError;
 use crate::http::extract::ApiPath;
 use crate::http::state::AppState;
@@ -74,7 +74,7 @@ pub async fn home(
         &WorkspacePage {
             l,
             nav: user.nav(),
-            status: status_name(l, &producer.status),
+            status: status_name(l, producer.status.as_str()),
             producer,
             lots,
         },
@@ -390,11 +390,11 @@ struct LotPage {
     category: &'static str,
     unit: &'static str,
     status: &'static str,
-    status_class: String,
+    status_class: ReportStatus,
     layouts: Vec<LayoutLink>,
     scans: Vec<SerialScans>,
-    total_scans: i64,
-    invalid_scans: i64,
+    total_scans: u64,
+    invalid_scans: u64,
 }
 
 /// `GET /workspace/lots/{id}`: the lot, its certificate, labels and scans.
@@ -412,7 +412,7 @@ pub async fn lot(
     let report =
         crate::service::report::report(&app.store, &app.keys.current(), &lot.certificate_id, None)
             .await?;
-    let status = report.map(|r| r.status).unwrap_or_else(|| "invalid".into());
+    let status = report.map_or(ReportStatus::Invalid, |r| r.status);
     let scans = app.store.lot_scans(&lot.certificate_id).await?;
     let layouts = Layout::ALL
         .into_iter()
@@ -442,7 +442,7 @@ pub async fn lot(
             nav: user.nav(),
             category: category_name(l, &lot.product_category),
             unit: unit_name(l, &lot.unit),
-            status: status_name(l, &status),
+            status: status_name(l, status.as_str()),
             status_class: status,
             layouts,
             total_scans: scans.iter().map(|s| s.scans).sum(),

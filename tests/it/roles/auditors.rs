@@ -6,7 +6,7 @@ use super::*;
 async fn an_auditor_reads_every_lot_and_every_producers_tokens() {
     let w = World::new().await;
     let s = &w.seed;
-    let auditor = w.app.token("auditor", None).await;
+    let auditor = w.app.token(Role::Auditor, None).await;
     let list = as_token(&w.app, Method::GET, "/api/v1/lots", &auditor, None).await;
     assert_eq!(list.status, StatusCode::OK, "{}", list.json);
     let mut ids: Vec<&str> = list
@@ -54,7 +54,7 @@ async fn an_auditor_reads_every_lot_and_every_producers_tokens() {
 #[tokio::test]
 async fn an_auditor_cannot_change_anything() {
     let w = World::new().await;
-    let auditor = w.app.token("auditor", None).await;
+    let auditor = w.app.token(Role::Auditor, None).await;
     let before = snapshot(&w.app, &w.seed).await;
     for (method, path, body) in w.writes() {
         let reply = as_token(&w.app, method.clone(), &path, &auditor, body.as_ref()).await;

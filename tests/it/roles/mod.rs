@@ -4,6 +4,7 @@
 use crate::support::{Seed, TestApp, lot, problem_fields};
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use origine::domain::Role;
 use serde_json::{Value, json};
 
 mod admins;

@@ -32,7 +32,7 @@ async fn the_token_list_never_contains_secrets_or_hashes() {
             data_encoding::HEXLOWER.encode(&sha2::Sha256::digest(t.as_bytes()))
         })
         .collect();
-    let auditor = w.app.token("auditor", None).await;
+    let auditor = w.app.token(Role::Auditor, None).await;
     for reader in [&s.admin, &auditor, &s.producer_token] {
         let list = as_token(&w.app, Method::GET, &path, reader, None).await;
         assert_eq!(list.status, StatusCode::OK, "{}", list.json);

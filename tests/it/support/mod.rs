@@ -16,6 +16,7 @@ use tempfile::TempDir;
 use tower::ServiceExt;
 
 use origine::config::Config;
+use origine::domain::Role;
 use origine::http::{AppState, router};
 use origine::service::tokens;
 
@@ -196,7 +197,7 @@ impl TestApp {
     }
 
     /// A new API token with `role`.
-    pub async fn token(&self, role: &str, producer: Option<&str>) -> String {
+    pub async fn token(&self, role: Role, producer: Option<&str>) -> String {
         tokens::create(&self.state.store, role, producer, Some("test"))
             .await
             .expect("token")
@@ -205,7 +206,7 @@ impl TestApp {
 
     /// An admin, two institutes, and two producers (one per institute) with their tokens.
     pub async fn seed(&self) -> Seed {
-        let admin = self.token("admin", None).await;
+        let admin = self.token(Role::Admin, None).await;
         for (code, name, city, region) in [
             (
                 "cr-milano-opera",

@@ -60,7 +60,7 @@ async fn rotated_keys_still_verify_their_certificates_and_withdrawn_keys_do_not(
         .unwrap();
     let key_entry = entries
         .iter()
-        .find(|e| e.kind == "key")
+        .find(|e| e.kind == EntryKind::Key)
         .expect("a key event in the log");
     let body: Value = serde_json::from_str(&key_entry.body).unwrap();
     assert_eq!(

@@ -7,6 +7,7 @@ use crate::support::{TestApp, lot};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use data_encoding::HEXLOWER;
+use origine::domain::{EntryKind, Role};
 use origine::log::merkle::{self, Hash};
 use origine::log::note::{self, Checkpoint, Note};
 use origine::service::log as tlog;

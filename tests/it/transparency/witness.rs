@@ -59,7 +59,7 @@ async fn the_witness_cosigns_consistent_checkpoints_and_refuses_a_fork() {
     let a = served(&dir, &db, vec![vkey.clone()]).await;
     let base_a = format!("http://{}", a.addr);
     let store = a.state.store.clone();
-    let admin = origine::service::tokens::create(&store, "admin", None, None)
+    let admin = origine::service::tokens::create(&store, Role::Admin, None, None)
         .await
         .unwrap()
         .0;
@@ -148,7 +148,7 @@ async fn the_witness_cosigns_consistent_checkpoints_and_refuses_a_fork() {
     let db_b = format!("sqlite://{}", dir.path().join("b.db").display());
     let b = served(&dir, &db_b, vec![vkey.clone()]).await;
     let base_b = format!("http://{}", b.addr);
-    let admin_b = origine::service::tokens::create(&b.state.store, "admin", None, None)
+    let admin_b = origine::service::tokens::create(&b.state.store, Role::Admin, None, None)
         .await
         .unwrap()
         .0;

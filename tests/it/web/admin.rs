@@ -78,7 +78,7 @@ async fn admin_pages_accredit_suspend_create_accounts_and_leave_a_trail() {
         .await
         .unwrap()
         .into_iter()
-        .find(|p| p.vat_number == "00488410010")
+        .find(|p| p.vat_number.as_str() == "00488410010")
         .expect("accredited");
     assert_eq!(made.institutes.len(), 2);
 
