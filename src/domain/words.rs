@@ -3,21 +3,18 @@
 //!
 //! `words!` declares such an enum with its text per variant, once: `as_str`, `parse`,
 //! `Display`, serde and the OpenAPI schema all come from that one table, so they cannot
-//! disagree. The store keeps the same words as TEXT (see `store::words`).
+//! disagree (`tests` below holds the schema to the words). The store keeps the same words as TEXT (see `store::words`).
 
 /// Declares an enum whose variants are written as the given words.
 macro_rules! words {
     (
-        $(#[$meta:meta])*
+        $(#[doc = $doc:literal])*
         $vis:vis enum $name:ident {
             $( $(#[$vmeta:meta])* $variant:ident = $text:literal, )+
         }
     ) => {
-        $(#[$meta])*
-        #[derive(
-            Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
-            utoipa::ToSchema,
-        )]
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         $vis enum $name {
             $( $(#[$vmeta])* #[serde(rename = $text)] $variant, )+
         }
@@ -43,6 +40,22 @@ macro_rules! words {
                 }
             }
         }
+
+        // Written by hand rather than derived: the derive does not see a `serde(rename)`
+        // whose word arrives through this macro, and would publish the variant names.
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                let doc: &[&str] = &[$($doc),*];
+                let description = doc.iter().map(|line| line.trim()).collect::<Vec<_>>().join(" ");
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some(Self::NAMES.iter().copied()))
+                    .description((!description.is_empty()).then_some(description))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -1,7 +1,7 @@
 //! A lot certified over HTTP, end to end: issued, chained, verified, shown.
 
 use crate::support::{TestApp, lot};
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use serde_json::Value;
 
 #[tokio::test]
@@ -189,5 +189,33 @@ async fn healthz_answers_and_openapi_describes_every_endpoint() {
             doc["paths"][path].is_object(),
             "{path} missing from OpenAPI"
         );
+    }
+}
+
+/// A real response's words are among those the document publishes: the schema is what a
+/// generated client validates against.
+#[tokio::test]
+async fn openapi_word_schemas_accept_real_responses() {
+    let app = TestApp::sqlite().await;
+    let seed = app.seed().await;
+    let (_, doc) = app.get("/api/openapi.json").await;
+    let schemas = &doc["components"]["schemas"];
+    let admin = Some(seed.admin.as_str());
+    let path = format!("/api/v1/producers/{}", seed.producer);
+    let (status, one) = app.call(Method::GET, &path, admin, None).await;
+    assert_eq!(status, StatusCode::OK, "{one}");
+    let path = format!("/api/v1/producers/{}/tokens", seed.producer);
+    let (status, tokens) = app.call(Method::GET, &path, admin, None).await;
+    assert_eq!(status, StatusCode::OK, "{tokens}");
+    assert!(!tokens.as_array().unwrap().is_empty());
+    let listed = |schema: &str, word: &Value| {
+        let words = schemas[schema]["enum"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{schema}"));
+        assert!(words.contains(word), "{word} is not in {schema}: {words:?}");
+    };
+    listed("ProducerStatus", &one["status"]);
+    for token in tokens.as_array().unwrap() {
+        listed("Role", &token["role"]);
     }
 }
