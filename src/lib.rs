@@ -20,6 +20,9 @@
 //! - [`crypto`]: JCS, hashes, signing keys, the offline bundle check (shared by the server
 //!   and `origine verify`), unit-label tokens, W3C credential proofs.
 //! - [`log`]: the RFC 6962/9162 Merkle tree, C2SP signed notes and checkpoints, tile paths.
+//! - [`ijson`]: the one way JSON from outside is read — I-JSON (RFC 7493), so a repeated
+//!   member name or a lone surrogate is refused rather than read one way here and another
+//!   elsewhere.
 //! - [`store`]: one `Store` over SQLite or PostgreSQL, each query written once.
 //! - [`labels`] and [`qr`]: label sheets (PDF), single labels (PNG, SVG) and QR codes.
 //! - [`charts`] and [`csv`]: SVG charts and spreadsheet-safe CSV cells for exports.
@@ -35,6 +38,7 @@ pub mod csv;
 pub mod demo;
 pub mod domain;
 pub mod http;
+pub mod ijson;
 pub mod labels;
 pub mod log;
 pub mod qr;

@@ -4,11 +4,13 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::Context;
+use anyhow::{Context, anyhow};
+use serde::de::DeserializeOwned;
 
 use super::Usage;
 use crate::config::Config;
 use crate::crypto::{Bundle, Keyring, KeysDocument, check_bundle};
+use crate::ijson::{self, Fault};
 
 /// Reads a file, or fetches a URL.
 fn fetch(source: &str) -> anyhow::Result<Vec<u8>> {
@@ -26,6 +28,17 @@ fn fetch(source: &str) -> anyhow::Result<Vec<u8>> {
     }
 }
 
+/// Reads a JSON document from outside. Bytes that are not one JSON value, or JSON of the
+/// wrong shape, are a usage mistake (exit 2); JSON that two readers could read differently
+/// (a repeated member name, I-JSON) is refused as invalid (exit 1), naming the member.
+fn read<T: DeserializeOwned>(source: &str, what: &str) -> anyhow::Result<T> {
+    let bytes = fetch(source)?;
+    ijson::from_slice(&bytes).map_err(|e| match e.fault {
+        Fault::NotIJson => anyhow!("INVALID: {source} cannot be trusted as {what}: {e}"),
+        Fault::Syntax | Fault::Shape => Usage(format!("{source} is not {what}: {e}")).into(),
+    })
+}
+
 /// `origine verify BUNDLE`.
 pub(super) fn verify(
     config: &Config,
@@ -33,18 +46,19 @@ pub(super) fn verify(
     keys_src: Option<&str>,
     witnesses: &[String],
 ) -> anyhow::Result<ExitCode> {
-    let bundle: Bundle = serde_json::from_slice(&fetch(bundle_src)?)
-        .map_err(|e| Usage(format!("{bundle_src} is not a certificate bundle: {e}")))?;
+    let bundle: Bundle = read(bundle_src, "a certificate bundle")?;
     let keys: KeysDocument = match keys_src {
-        Some(src) => serde_json::from_slice(&fetch(src)?)
-            .map_err(|e| Usage(format!("{src} is not a keys document: {e}")))?,
+        Some(src) => read(src, "a keys document")?,
         None if bundle_src.starts_with("http") => {
             let origin: String = bundle_src
                 .splitn(4, '/')
                 .take(3)
                 .collect::<Vec<_>>()
                 .join("/");
-            serde_json::from_slice(&fetch(&format!("{origin}/.well-known/origine-keys.json"))?)?
+            read(
+                &format!("{origin}/.well-known/origine-keys.json"),
+                "a keys document",
+            )?
         }
         None => Keyring::load(&config.keys_dir, &config.log_origin())
             .map_err(|e| Usage(format!("no --keys given and no local keys: {e}")))?
@@ -110,8 +124,7 @@ pub(super) fn verify_qr(
         .into());
     };
     let keys: KeysDocument = match keys_src {
-        Some(src) => serde_json::from_slice(&fetch(src)?)
-            .map_err(|e| Usage(format!("{src} is not a keys document: {e}")))?,
+        Some(src) => read(src, "a keys document")?,
         None => Keyring::load(&config.keys_dir, &config.log_origin())
             .map_err(|e| Usage(format!("no --keys given and no local keys: {e}")))?
             .document(),

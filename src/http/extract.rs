@@ -48,11 +48,25 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     }
 }
 
-/// Parses JSON, naming the field of the first error.
+/// Parses JSON from outside, naming the field of the first error.
 ///
 /// # Errors
-/// A 400 problem for broken JSON, a 422 for a wrong type, unknown or missing field.
+/// A 400 problem for broken JSON or JSON that is not I-JSON (a repeated member name, a lone
+/// surrogate), a 422 for a wrong type, unknown or missing field.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    // I-JSON first: a repeated member name, a lone surrogate or an inexact integer is a 400
+    // naming where it is, whatever `T` would have made of it.
+    crate::ijson::check(bytes).map_err(|e| AppError::BadRequest {
+        detail: format!("the body is not valid I-JSON (RFC 7493): {e}"),
+        errors: vec![crate::domain::FieldError {
+            field: if e.path.is_empty() {
+                "body".to_owned()
+            } else {
+                e.path.clone()
+            },
+            message: e.message,
+        }],
+    })?;
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     let result: Result<T, _> = serde_path_to_error::deserialize(&mut *de);
     // Anything after the first JSON value (a second object, stray bytes) is an error too.

@@ -286,3 +286,41 @@ async fn a_method_an_endpoint_does_not_have_is_a_405_problem() {
         assert_problem(&reply, StatusCode::METHOD_NOT_ALLOWED, None);
     }
 }
+
+/// JSON two readers could read differently (I-JSON, RFC 7493) is a 400 naming the member:
+/// a repeated name at any depth, never last-wins or first-wins; a lone surrogate; an
+/// integer past 2^53.
+#[tokio::test]
+async fn json_that_two_readers_could_read_differently_is_a_400_naming_the_member() {
+    let (app, seed) = started().await;
+    let valid = serde_json::to_string(&lot("L1")).unwrap();
+    assert!(valid.starts_with('{') && valid.contains("\"claims\":{"));
+    let cases = [
+        (valid.replacen('{', "{\"lot_code\":\"L2\",", 1), "lot_code"),
+        (
+            valid.replacen("\"claims\":{", "\"claims\":{\"detained_workers\":1,", 1),
+            "claims.detained_workers",
+        ),
+        (
+            valid.replacen("\"claims\":{", "\"claims\":{\"x\":1,\"x\":2,", 1),
+            "claims.x",
+        ),
+        (
+            valid.replacen("Biscotti", "Biscotti \\ud800", 1),
+            "product.name",
+        ),
+        (valid.replacen('{', "{\"n\":9007199254740993,", 1), "n"),
+    ];
+    for (body, field) in cases {
+        assert_ne!(body, valid);
+        bad_bytes(
+            &app,
+            &seed,
+            Some("application/json"),
+            body.into_bytes(),
+            StatusCode::BAD_REQUEST,
+            Some(&[field]),
+        )
+        .await;
+    }
+}
