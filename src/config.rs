@@ -27,8 +27,9 @@ pub struct Config {
     /// Directory holding the signing keys.
     #[arg(long, env = "ORIGINE_KEYS_DIR", default_value = "keys", global = true)]
     pub keys_dir: PathBuf,
-    /// Checkpoint origin line and key name (default: the base URL's host + `/log`).
-    #[arg(long, env = "ORIGINE_LOG_ORIGIN", global = true)]
+    /// Checkpoint origin line and key name (default: the base URL's host + `/log`); a
+    /// signed-note key name: non-empty, no whitespace, no `+`.
+    #[arg(long, env = "ORIGINE_LOG_ORIGIN", global = true, value_parser = origin)]
     pub log_origin: Option<String>,
     /// Seconds between signed checkpoints while entries arrive.
     #[arg(
@@ -76,6 +77,19 @@ impl Config {
             .clone()
             .unwrap_or_else(|| format!("{}/log", host_of(&self.base_url())))
     }
+}
+
+/// Checks a log origin given in `ORIGINE_LOG_ORIGIN` or `--log-origin`: it names the
+/// log's key in every checkpoint, so one that is not a signed-note key name would let the
+/// service certify lots it can never publish a checkpoint for. Refused at start (exit 2).
+fn origin(value: &str) -> Result<String, String> {
+    crate::log::note::KeyName::parse(value)
+        .map(|name| name.as_str().to_owned())
+        .map_err(|_| {
+            format!(
+                "ORIGINE_LOG_ORIGIN must be a signed-note key name (non-empty, no whitespace, no `+`), not {value:?}"
+            )
+        })
 }
 
 /// The host of a URL, without scheme, port, path or user info.

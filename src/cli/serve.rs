@@ -14,6 +14,15 @@ use crate::store;
 
 /// `origine serve [--demo]`.
 pub(super) async fn serve(config: &Config, demo: bool) -> anyhow::Result<ExitCode> {
+    // An explicit ORIGINE_LOG_ORIGIN is checked as it is read; one derived from the base
+    // URL is checked here, before anything is certified under it.
+    let origin = config.log_origin();
+    if crate::log::note::KeyName::parse(&origin).is_err() {
+        return Err(Usage(format!(
+            "the log origin {origin:?} (from ORIGINE_BASE_URL) is not a signed-note key name; set ORIGINE_LOG_ORIGIN"
+        ))
+        .into());
+    }
     let running = crate::server::spawn(config).await?;
     if demo && crate::demo::load(&running.state).await? {
         tracing::info!("demo data loaded");
