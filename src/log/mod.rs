@@ -2,4 +2,5 @@
 
 pub mod merkle;
 pub mod note;
+pub mod policy;
 pub mod tiles;

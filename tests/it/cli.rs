@@ -381,3 +381,90 @@ async fn a_backup_taken_while_serving_restores_and_audits_clean() {
     assert_eq!(pg.status.code(), Some(2));
     assert!(text(&pg).contains("pg_dump"));
 }
+
+/// A genuine bundle with a second `producer` member inserted into the certificate: one
+/// reader would keep the genuine producer, another the forged one. `verify` refuses it,
+/// naming the member, however the rest checks out.
+#[tokio::test]
+async fn verify_refuses_a_bundle_with_a_repeated_member() {
+    let (app, bundle) = register_with_three().await;
+    let (_, keys) = app.get("/.well-known/origine-keys.json").await;
+    let keys_path = app.dir.path().join("keys.json");
+    std::fs::write(&keys_path, keys.to_string()).unwrap();
+    let genuine = bundle.to_string();
+    let forged_producer = r#""producer":{"id":"xxxxxxxx","legal_form":"srl","name":"Falsa Cooperativa","vat_number":"00743110157"},"#;
+    let verify = |text: &str| {
+        let path = app.dir.path().join("bundle.json");
+        std::fs::write(&path, text).unwrap();
+        origine(&app)
+            .arg("verify")
+            .arg(&path)
+            .arg("--keys")
+            .arg(&keys_path)
+            .output()
+            .unwrap()
+    };
+    let out = verify(&genuine);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
+    let forged = genuine.replacen(
+        "\"certificate\":{",
+        &format!("\"certificate\":{{{forged_producer}"),
+        1,
+    );
+    assert_ne!(forged, genuine);
+    let out = verify(&forged);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("certificate.producer"),
+        "{}",
+        text(&out)
+    );
+    assert!(!text(&out).starts_with("valid"), "{}", text(&out));
+
+    // At the top level, and in the keys document, just the same.
+    let out = verify(&genuine.replacen('{', "{\"kid\":\"x\",", 1));
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("\"kid\" appears twice"),
+        "{}",
+        text(&out)
+    );
+    let keys_text = keys
+        .to_string()
+        .replacen('{', "{\"issuer\":\"evil.example/log\",", 1);
+    std::fs::write(&keys_path, keys_text).unwrap();
+    let out = verify(&genuine);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("issuer"), "{}", text(&out));
+}
+
+/// A log origin that cannot name a signed-note key (a space, a `+`, nothing) would let the
+/// service certify lots it can never publish a checkpoint for: `serve` refuses to start.
+#[test]
+fn serve_refuses_a_log_origin_that_is_not_a_key_name() {
+    let dir = tempfile::tempdir().unwrap();
+    for origin in ["origine test/log", "origine.test+log", "tab\there"] {
+        let out = Command::new(crate::support::origine_bin())
+            .arg("serve")
+            .env("ORIGINE_LOG_ORIGIN", origin)
+            .env("ORIGINE_KEYS_DIR", dir.path().join("keys"))
+            .env(
+                "DATABASE_URL",
+                format!("sqlite://{}", dir.path().join("o.db").display()),
+            )
+            .env("ORIGINE_BIND", "127.0.0.1:0")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{origin:?}: {}", text(&out));
+        assert!(
+            text(&out).contains("ORIGINE_LOG_ORIGIN"),
+            "{origin:?}: {}",
+            text(&out)
+        );
+        assert!(
+            !dir.path().join("o.db").exists(),
+            "{origin:?}: nothing is created"
+        );
+    }
+}

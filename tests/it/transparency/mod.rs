@@ -20,6 +20,7 @@ mod keys;
 mod proofs;
 mod status;
 mod witness;
+mod witness_protocol;
 
 fn hashes(v: &Value) -> Vec<Hash> {
     v.as_array()

@@ -35,13 +35,26 @@ async fn post_lots(base: String, token: String, codes: Vec<String>) {
     .unwrap();
 }
 
+/// The `log <vkey>` line of a running service's current key.
+fn log_line(running: &origine::server::Running) -> String {
+    let keys = running.state.keys.current();
+    let public = keys.signer().verifying_key().to_bytes();
+    format!(
+        "log {}\n",
+        note::format_vkey(&keys.issuer, note::ALG_ED25519, &public)
+    )
+}
+
+/// One `origine witness cosign` run (the witness opened for the run, as the command does).
 async fn witness(
     base: String,
     key: std::path::PathBuf,
+    logs: std::path::PathBuf,
     state: std::path::PathBuf,
 ) -> origine::service::witness::Outcome {
     tokio::task::spawn_blocking(move || {
-        origine::service::witness::run(&base, &key, &state, true).unwrap()
+        let witness = origine::service::witness::open(&key, &logs, &state).unwrap();
+        origine::service::witness::cosign_from(&base, &witness, true).unwrap()
     })
     .await
     .unwrap()
@@ -52,7 +65,8 @@ async fn the_witness_cosigns_consistent_checkpoints_and_refuses_a_fork() {
     use origine::service::witness::{Outcome, Refusal};
     let dir = tempfile::tempdir().unwrap();
     let key = dir.path().join("witness.key");
-    let state = dir.path().join("witness.json");
+    let state = dir.path().join("witness-state");
+    let logs = dir.path().join("logs.policy");
     let vkey = origine::service::witness::keygen(&key, "cnel.test/witness").unwrap();
 
     let db = format!("sqlite://{}", dir.path().join("a.db").display());
@@ -65,6 +79,7 @@ async fn the_witness_cosigns_consistent_checkpoints_and_refuses_a_fork() {
         .0;
     let app = TestApp::over(&a, crate::support::config(&db, &dir));
     let producer = app.producer_token_for_seed(&admin).await;
+    std::fs::write(&logs, log_line(&a)).unwrap();
 
     post_lots(
         base_a.clone(),
@@ -75,7 +90,7 @@ async fn the_witness_cosigns_consistent_checkpoints_and_refuses_a_fork() {
     tlog::publish_checkpoint(&store, &a.state.keys.current())
         .await
         .unwrap();
-    let first = witness(base_a.clone(), key.clone(), state.clone()).await;
+    let first = witness(base_a.clone(), key.clone(), logs.clone(), state.clone()).await;
     assert!(matches!(first, Outcome::Cosigned(_)), "{first:?}");
     // The log now publishes the cosignature with its checkpoint.
     let served_text = tlog::served_checkpoint(&store).await.unwrap().unwrap().1;
@@ -93,7 +108,7 @@ async fn the_witness_cosigns_consistent_checkpoints_and_refuses_a_fork() {
         .await
         .unwrap();
     assert!(matches!(
-        witness(base_a.clone(), key.clone(), state.clone()).await,
+        witness(base_a.clone(), key.clone(), logs.clone(), state.clone()).await,
         Outcome::Cosigned(_)
     ));
 
@@ -163,7 +178,7 @@ async fn the_witness_cosigns_consistent_checkpoints_and_refuses_a_fork() {
     tlog::publish_checkpoint(&b.state.store, &b.state.keys.current())
         .await
         .unwrap();
-    let refused = witness(base_b, key.clone(), state.clone()).await;
+    let refused = witness(base_b, key.clone(), logs.clone(), state.clone()).await;
     assert!(
         matches!(
             refused,
@@ -177,7 +192,7 @@ async fn the_witness_cosigns_consistent_checkpoints_and_refuses_a_fork() {
         .await
         .unwrap();
     assert!(matches!(
-        witness(base_a, key, state).await,
+        witness(base_a, key, logs, state).await,
         Outcome::Cosigned(_)
     ));
 }
