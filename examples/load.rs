@@ -123,6 +123,7 @@ fn main() -> anyhow::Result<()> {
         log_origin: Some("load.test/log".into()),
         checkpoint_seconds: 3,
         witnesses: Vec::new(),
+        witness_policy: None,
         // The load run measures throughput, not the abuse limit.
         rate_limit: 0,
         audit_seconds: 3600,

@@ -43,6 +43,10 @@ pub struct Config {
     /// (`name+keyid+base64key`), separated by commas.
     #[arg(long, env = "ORIGINE_WITNESSES", value_delimiter = ',', global = true)]
     pub witnesses: Vec<String>,
+    /// A C2SP tlog-policy file: its `witness <name> <vkey> <url>` lines are the witnesses
+    /// each new checkpoint is pushed to (tlog-witness), and their cosignatures are served.
+    #[arg(long, env = "ORIGINE_WITNESS_POLICY", global = true)]
+    pub witness_policy: Option<PathBuf>,
     /// Requests per second each client may make (bursts of four times that); 0 = no limit.
     #[arg(long, env = "ORIGINE_RATE_LIMIT", default_value_t = 50, global = true)]
     pub rate_limit: u32,
@@ -69,6 +73,21 @@ impl Config {
     /// How often a checkpoint is published (at least every 100 ms).
     pub fn checkpoint_interval(&self) -> std::time::Duration {
         std::time::Duration::from_millis(self.checkpoint_seconds.saturating_mul(1000).max(100))
+    }
+
+    /// The witness policy of `ORIGINE_WITNESS_POLICY`; without one, no witness and
+    /// `quorum none`.
+    ///
+    /// # Errors
+    /// The file cannot be read or is not a tlog-policy.
+    pub fn witness_policy(&self) -> anyhow::Result<crate::log::policy::Policy> {
+        let Some(path) = &self.witness_policy else {
+            return Ok(crate::log::policy::Policy::default());
+        };
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("ORIGINE_WITNESS_POLICY {}: {e}", path.display()))?;
+        crate::log::policy::Policy::parse(&text)
+            .map_err(|e| anyhow::anyhow!("ORIGINE_WITNESS_POLICY {}: {e}", path.display()))
     }
 
     /// The log origin, which also names the issuer and keys.

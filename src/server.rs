@@ -26,11 +26,15 @@ pub async fn build(config: &Config, base_url: String) -> anyhow::Result<AppState
     store
         .append(Vec::new(), &mut |_, _, _| Err("nothing to seal".into()))
         .await?;
+    let policy = config.witness_policy()?;
+    let mut witnesses = config.witnesses.clone();
+    witnesses.extend(policy.witnesses.iter().map(|w| w.vkey.clone()));
     let issuer = Issuer::start(store.clone(), keys.clone());
     crate::service::log::spawn_checkpointer(
         store.clone(),
         keys.clone(),
         config.checkpoint_interval(),
+        crate::service::witnessing::spawn(store.clone(), &policy, config.checkpoint_interval()),
     );
     let last_audit = crate::service::audit::LastAudit::default();
     crate::service::audit::spawn_auditor(
@@ -45,7 +49,8 @@ pub async fn build(config: &Config, base_url: String) -> anyhow::Result<AppState
         keys,
         issuer,
         base_url,
-        witnesses: config.witnesses.clone(),
+        witnesses,
+        policy,
         limiter: crate::http::limits::RateLimiter::new(config.rate_limit),
         // Five failed logins, then one more every twelve seconds.
         login_limiter: crate::http::limits::RateLimiter::with_burst(1.0 / 12.0, 5.0),

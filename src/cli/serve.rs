@@ -23,6 +23,9 @@ pub(super) async fn serve(config: &Config, demo: bool) -> anyhow::Result<ExitCod
         ))
         .into());
     }
+    config
+        .witness_policy()
+        .map_err(|e| Usage(format!("{e:#}")))?;
     let running = crate::server::spawn(config).await?;
     if demo && crate::demo::load(&running.state).await? {
         tracing::info!("demo data loaded");

@@ -41,6 +41,7 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(meta::keys))
         .routes(routes!(meta::log_entries))
         .routes(routes!(log::checkpoint))
+        .routes(routes!(log::policy))
         .routes(routes!(log::inclusion))
         .routes(routes!(log::consistency))
         .routes(routes!(log::cosign))
@@ -55,6 +56,8 @@ pub fn router(state: AppState) -> Router {
         // A handler that does nothing: liveness probes and the load baseline.
         .route("/livez", get(|| async { "ok" }))
         .route("/tile/{*path}", get(log::tile))
+        // The C2SP tlog-tiles prefix is `<base>/log`: the same tiles under it.
+        .route("/log/tile/{*path}", get(log::tile))
         .route("/01/{*path}", get(resolver::digital_link))
         // Pages.
         .route("/", get(certificate::home))

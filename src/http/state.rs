@@ -24,6 +24,8 @@ pub struct App {
     pub base_url: String,
     /// Verifier keys of the witnesses whose cosignatures are accepted.
     pub witnesses: Vec<String>,
+    /// The witnesses, groups and quorum of `ORIGINE_WITNESS_POLICY` (empty without one).
+    pub policy: crate::log::policy::Policy,
     /// Per-client request limits.
     pub limiter: RateLimiter,
     /// The server's latest audit of its own register.

@@ -81,10 +81,12 @@ pub async fn publish_checkpoint(store: &Store, keys: &Keyring) -> Result<Option<
 
 /// Publishes a checkpoint every `interval` while entries arrive (not one per entry, so
 /// witnesses can keep up).
+/// Each new checkpoint's size goes to `published` (the witnesses' pushers), if any.
 pub fn spawn_checkpointer(
     store: Arc<Store>,
     keys: Arc<crate::crypto::KeyHandle>,
     interval: Duration,
+    published: Option<tokio::sync::watch::Sender<u64>>,
 ) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(interval);
@@ -92,8 +94,14 @@ pub fn spawn_checkpointer(
         loop {
             tick.tick().await;
             keys.reload_if_changed();
-            if let Err(e) = publish_checkpoint(&store, &keys.current()).await {
-                tracing::warn!(error = %e, "could not publish a checkpoint");
+            match publish_checkpoint(&store, &keys.current()).await {
+                Ok(Some(cp)) => {
+                    if let Some(tx) = &published {
+                        tx.send_replace(cp.size);
+                    }
+                }
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "could not publish a checkpoint"),
             }
         }
     });

@@ -17,3 +17,4 @@ pub mod report_cache;
 pub mod tokens;
 pub mod trail;
 pub mod witness;
+pub mod witnessing;

@@ -12,8 +12,8 @@ use utoipa::{IntoParams, ToSchema};
 use crate::http::error::{AppError, Problem};
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::http::state::AppState;
-use crate::log::merkle;
 use crate::log::tiles::{TILE_WIDTH, parse_tile_path};
+use crate::log::{merkle, note};
 use crate::service::log::{self as tlog, CosignError};
 
 /// The current signed checkpoint, as a C2SP signed note (public).
@@ -31,6 +31,27 @@ pub async fn checkpoint(State(app): State<AppState>) -> Result<Response, AppErro
         text,
     )
         .into_response())
+}
+
+/// The log's C2SP tlog-policy: its own `log` line for each key that still verifies, the
+/// witnesses it pushes checkpoints to, and the quorum (`quorum none` without witnesses).
+#[utoipa::path(get, path = "/log/policy", tag = "log",
+    responses((status = 200, content_type = "text/plain", body = String)))]
+pub async fn policy(State(app): State<AppState>) -> Response {
+    let keys = app.keys.current();
+    let vkeys: Vec<String> = keys
+        .verifying_keys()
+        .map(|(_, key)| note::format_vkey(&keys.issuer, note::ALG_ED25519, key.as_bytes()))
+        .collect();
+    let text = crate::service::witnessing::served_policy(&vkeys, &app.base_url, &app.policy);
+    (
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        text,
+    )
+        .into_response()
 }
 
 /// Inclusion proof query.

@@ -95,6 +95,7 @@ pub fn config(database_url: &str, dir: &TempDir) -> Config {
         log_origin: None,
         checkpoint_seconds: 3,
         witnesses: Vec::new(),
+        witness_policy: None,
         rate_limit: 50,
         audit_seconds: 3600,
     }

@@ -21,6 +21,7 @@ mod proofs;
 mod status;
 mod witness;
 mod witness_protocol;
+mod witnessing;
 
 fn hashes(v: &Value) -> Vec<Hash> {
     v.as_array()
