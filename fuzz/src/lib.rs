@@ -31,6 +31,11 @@ pub fn witness_key() -> SigningKey {
     SigningKey::from_bytes(&[9u8; 32])
 }
 
+/// The issuer's C2SP verifier key (`log <vkey>` lines of policies).
+pub fn issuer_vkey() -> String {
+    note::format_vkey(ISSUER, note::ALG_ED25519, issuer_public().as_bytes())
+}
+
 /// The issuer key's kid, as `origine::crypto::key_id` computes it.
 pub fn issuer_kid() -> String {
     key_id(ISSUER, issuer_public().as_bytes())

@@ -58,6 +58,13 @@ pub enum Command {
         /// key `name+keyid+base64key`); may be given several times.
         #[arg(long)]
         witness: Vec<String>,
+        /// A C2SP tlog-proof of the certificate (GET /api/v1/certificates/ID/proof), checked
+        /// offline against `--policy`.
+        #[arg(long, requires = "policy")]
+        proof: Option<String>,
+        /// A C2SP tlog-policy file: the log keys and witness quorum the proof must meet.
+        #[arg(long, requires = "proof")]
+        policy: Option<String>,
     },
     /// The auditor's witness: check the log's new checkpoint is consistent with the last
     /// one accepted, and cosign it (exit 0 cosigned, 1 refused, 2 usage or network).
@@ -160,8 +167,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             bundle,
             keys,
             witness,
+            proof,
+            policy,
             ..
-        } => verify::verify(&config, &bundle, keys.as_deref(), &witness),
+        } => {
+            let offline = proof.as_deref().zip(policy.as_deref());
+            verify::verify(&config, &bundle, keys.as_deref(), &witness, offline)
+        }
         Command::Labels {
             lot,
             out,

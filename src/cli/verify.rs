@@ -11,6 +11,9 @@ use super::Usage;
 use crate::config::Config;
 use crate::crypto::{Bundle, Keyring, KeysDocument, check_bundle};
 use crate::ijson::{self, Fault};
+use crate::log::merkle;
+use crate::log::policy::Policy;
+use crate::log::proof::TlogProof;
 
 /// Reads a file, or fetches a URL.
 fn fetch(source: &str) -> anyhow::Result<Vec<u8>> {
@@ -45,6 +48,7 @@ pub(super) fn verify(
     bundle_src: &str,
     keys_src: Option<&str>,
     witnesses: &[String],
+    tlog_proof: Option<(&str, &str)>,
 ) -> anyhow::Result<ExitCode> {
     let bundle: Bundle = read(bundle_src, "a certificate bundle")?;
     let keys: KeysDocument = match keys_src {
@@ -85,6 +89,13 @@ pub(super) fn verify(
             Err(reason) => check.reasons.push(reason),
         }
     }
+    let mut proved = None;
+    if let Some((proof_src, policy_src)) = tlog_proof {
+        match check_tlog_proof(&bundle, proof_src, policy_src)? {
+            Ok(line) => proved = Some(line),
+            Err(reason) => check.reasons.push(reason),
+        }
+    }
     let id = bundle.certificate["id"].as_str().unwrap_or("?");
     if check.is_valid() {
         println!(
@@ -97,6 +108,9 @@ pub(super) fn verify(
                 inc.index, inc.tree_size
             );
         }
+        if let Some(line) = proved {
+            println!("{line}");
+        }
         for name in witnessed {
             println!("witnessed: checkpoint cosigned by {name}");
         }
@@ -108,6 +122,39 @@ pub(super) fn verify(
         }
         Ok(ExitCode::from(1))
     }
+}
+
+/// Checks a C2SP tlog-proof of the bundle's certificate against a tlog-policy. A file that
+/// cannot be read as either is a usage mistake; a proof that does not hold is a reason.
+fn check_tlog_proof(
+    bundle: &Bundle,
+    proof_src: &str,
+    policy_src: &str,
+) -> anyhow::Result<Result<String, String>> {
+    let text = |src: &str| -> anyhow::Result<String> {
+        String::from_utf8(fetch(src)?).map_err(|_| Usage(format!("{src} is not UTF-8 text")).into())
+    };
+    let policy = Policy::parse(&text(policy_src)?)
+        .map_err(|e| Usage(format!("{policy_src} is not a tlog-policy: {e}")))?;
+    let proof = TlogProof::parse(&text(proof_src)?)
+        .map_err(|e| Usage(format!("{proof_src} is not a tlog-proof: {e}")))?;
+    if bundle.certificate["seq"].as_u64() != Some(proof.index) {
+        return Ok(Err(format!(
+            "the tlog-proof is for log index {}, not the certificate's",
+            proof.index
+        )));
+    }
+    let leaf = match crate::crypto::jcs::canonical(&bundle.certificate) {
+        Ok(bytes) => merkle::leaf_hash(&bytes),
+        Err(e) => return Ok(Err(format!("the certificate cannot be canonicalised: {e}"))),
+    };
+    Ok(match proof.verify(&leaf, &policy) {
+        Ok(cp) => Ok(format!(
+            "proved: entry {} of a log of {} entries, checkpoint signed by {} and cosigned as the policy requires",
+            proof.index, cp.size, cp.origin
+        )),
+        Err(reason) => Err(format!("tlog-proof: {reason}")),
+    })
 }
 
 /// Checks a signed unit label's QR URL offline with a keys document.

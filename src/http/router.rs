@@ -32,6 +32,7 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(labels::single))
         .routes(routes!(labels::scans))
         .routes(routes!(certificates::bundle))
+        .routes(routes!(certificates::proof))
         .routes(routes!(certificates::verify_one))
         .routes(routes!(certificates::verify_many))
         .routes(routes!(certificates::set_status))

@@ -3,4 +3,5 @@
 pub mod merkle;
 pub mod note;
 pub mod policy;
+pub mod proof;
 pub mod tiles;

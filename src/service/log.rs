@@ -9,6 +9,7 @@ use data_encoding::HEXLOWER;
 use crate::crypto::{Bundle, Inclusion, Keyring};
 use crate::log::merkle::{self, Hash};
 use crate::log::note::{self, Checkpoint, Note};
+use crate::log::proof::TlogProof;
 use crate::log::tiles::TilePath;
 use crate::store::{LogEntry, Result, Store, StoreError, StoredCheckpoint};
 
@@ -120,6 +121,28 @@ pub async fn served_checkpoint(store: &Store) -> Result<Option<(StoredCheckpoint
         text.push_str(&line);
     }
     Ok(Some((cp, text)))
+}
+
+/// A C2SP tlog-proof of `entry` against the latest checkpoint, cosignatures included;
+/// `None` until a checkpoint covers it.
+///
+/// # Errors
+/// Storage failures.
+pub async fn tlog_proof(store: &Store, entry: &LogEntry) -> Result<Option<TlogProof>> {
+    let Some((cp, text)) = served_checkpoint(store).await? else {
+        return Ok(None);
+    };
+    if cp.size <= entry.seq {
+        return Ok(None);
+    }
+    let checkpoint = Note::parse(&text)
+        .map_err(|e| StoreError::Corrupt(format!("checkpoint {}: {e}", cp.size)))?;
+    Ok(Some(TlogProof {
+        extra: None,
+        index: entry.seq,
+        proof: inclusion_proof(store, entry.seq, cp.size).await?,
+        checkpoint,
+    }))
 }
 
 /// The bundle of `entry`, with its inclusion proof once a checkpoint covers it.

@@ -43,6 +43,40 @@ pub async fn bundle(
     ))
 }
 
+/// A C2SP tlog-proof of the certificate's log entry against the latest checkpoint, with
+/// its cosignatures: keep it beside the bundle and check both offline with
+/// `origine verify BUNDLE --proof FILE --policy FILE` (public).
+#[utoipa::path(get, path = "/api/v1/certificates/{id}/proof", tag = "verify",
+    params(("id" = String, Path, description = "Certificate id")),
+    responses((status = 200, content_type = "text/plain", body = String), (status = 404, body = Problem), (status = 503, body = Problem)))]
+pub async fn proof(
+    State(app): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Response, AppError> {
+    let entry = app
+        .store
+        .certificate_entry(&id)
+        .await?
+        .ok_or_else(|| unknown(&id))?;
+    let proof = crate::service::log::tlog_proof(&app.store, &entry)
+        .await?
+        .ok_or_else(|| {
+            AppError::Unavailable(
+                "no checkpoint covers this certificate yet; try again in a few seconds".into(),
+            )
+        })?;
+    let disposition = format!("attachment; filename=\"{id}.tlog-proof\"");
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8".to_owned()),
+            (header::CACHE_CONTROL, "no-cache".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        proof.render(),
+    )
+        .into_response())
+}
+
 /// Unit label parameters.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -17,6 +17,7 @@ mod audit;
 mod checkpoints;
 mod credential;
 mod keys;
+mod offline_proof;
 mod proofs;
 mod status;
 mod witness;
