@@ -15,6 +15,7 @@ mod independent;
 mod issuance;
 mod labels;
 mod limits;
+mod outside_tlog;
 mod qr;
 mod register;
 mod renders;

@@ -39,7 +39,10 @@ async fn a_certificate_proof_verifies_offline_and_fails_after_any_change() {
     // The certificate page links the proof, so a buyer can keep it.
     let (status, page) = text(&app, &format!("/c/{id}")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains(&format!("href=\"/api/v1/certificates/{id}/proof\"")), "{page}");
+    assert!(
+        page.contains(&format!("href=\"/api/v1/certificates/{id}/proof\"")),
+        "{page}"
+    );
 
     let dir = app.dir.path();
     let (_, bundle) = app.get(&format!("/api/v1/certificates/{id}")).await;
