@@ -400,3 +400,51 @@ async fn concurrent_submissions_cannot_roll_the_state_back() {
         old = ok[0];
     }
 }
+
+/// The rename fault: a log that renamed itself once used to wipe the witness's memory, so a
+/// fork it had refused was then cosigned. The witness knows logs only by the origins it was
+/// configured with: a renamed log is unknown (404) and the refused fork stays refused.
+#[tokio::test]
+async fn a_log_that_renames_itself_learns_nothing_and_wipes_nothing() {
+    let mut log = Log::new(1);
+    log.grow_to(10);
+    let served = Served::start(&log);
+    assert_eq!(served.post(log.request(0, 10)).await.0, StatusCode::OK);
+    let renamed = |size: u64, root: Hash| {
+        let text = Checkpoint {
+            origin: "origine.test/log-v2".into(),
+            size,
+            root,
+            extensions: vec![],
+        }
+        .body();
+        let note = Note {
+            signatures: vec![note::sign(&text, "origine.test/log-v2", &log.key).unwrap()],
+            text,
+        };
+        AddCheckpoint {
+            old: 0,
+            proof: vec![],
+            note,
+        }
+        .render()
+    };
+    assert_eq!(
+        served.post(renamed(3, [4; 32])).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        served.witnessed(),
+        10,
+        "the configured log's state is intact"
+    );
+    // A fork of the configured log, before and after the rename attempt: refused.
+    let fork = AddCheckpoint {
+        old: 10,
+        proof: vec![],
+        note: signed(&log.key, 10, [8; 32], &[]),
+    }
+    .render();
+    assert_eq!(served.post(fork).await.0, StatusCode::CONFLICT);
+    assert_eq!(served.witnessed(), 10);
+}
