@@ -15,6 +15,7 @@ pub mod lot_code;
 pub mod producer;
 pub mod role;
 pub mod scans;
+pub mod serial;
 pub mod status;
 pub mod validation;
 pub mod vat;

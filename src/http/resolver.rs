@@ -69,9 +69,7 @@ pub async fn digital_link(
     let lot = lots.remove(0);
     let unit = match &link.serial {
         Some(s) => Some(UnitScan {
-            serial: s.parse().map_err(|_| {
-                AppError::bad_field("path", "21: serials of Origine labels are numbers")
-            })?,
+            serial: s.clone(),
             token: q.t,
             client: client.0,
         }),

@@ -142,7 +142,8 @@ pub async fn source_of(store: &Store, client: &str) -> Result<(String, String)> 
 /// A unit label scan to check and count.
 #[derive(Debug, Clone)]
 pub struct UnitScan {
-    pub serial: u64,
+    /// The serial as scanned (AI 21 is a string; see [`crate::domain::serial`]).
+    pub serial: String,
     pub token: Option<String>,
     /// The client's address (hashed with the day's salt before anything is stored).
     pub client: String,
@@ -159,7 +160,13 @@ pub async fn check_serial(
     scan: &UnitScan,
     warnings: &mut Vec<String>,
 ) -> Result<SerialCheck> {
-    let n = scan.serial;
+    let Some(n) = crate::domain::serial::unit_number(&scan.serial) else {
+        warnings.push(format!(
+            "serial {:?} is not one Origine writes on a label (units are 1, 2, 3, … without leading zeros)",
+            scan.serial
+        ));
+        return Ok(SerialCheck::Unknown);
+    };
     let Some(lot) = lot.filter(|l| l.serialised) else {
         warnings.push(format!(
             "serial {n} was given but this lot has no numbered units"

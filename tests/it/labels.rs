@@ -220,6 +220,55 @@ async fn serial_checks_say_ok_unknown_or_out_of_range() {
     );
 }
 
+/// A serial is a string (GS1 AI 21): unit 1's genuine token under `/21/01`, `/21/001` or
+/// `/21/+1` names no unit Origine labelled, says `unknown` and counts no scan of unit 1 —
+/// as `origine verify --qr`, which compares the serial as text, says too.
+#[tokio::test]
+async fn a_serial_is_its_exact_text_not_a_number() {
+    let (app, seed, issued) = serialised().await;
+    let lot_id = issued["lot"]["id"].as_str().unwrap();
+    let certificate = issued["lot"]["certificate_id"].as_str().unwrap();
+    let good = unit_url(&app, &seed, lot_id, 1).await;
+    assert!(good.contains("/21/1?t="), "{good}");
+    let scans_of_unit_1 = || async {
+        app.state
+            .store
+            .scan_counts(certificate, 1, "2000-01-01")
+            .await
+            .unwrap()
+            .total
+    };
+    for other in ["01", "001", "%2B1", "1.0"] {
+        let url = good.replace("/21/1?", &format!("/21/{other}?"));
+        let report = scan(&app, &url, [10, 0, 0, 2]).await;
+        assert_eq!(
+            (
+                report["checks"]["serial"].as_str(),
+                report["status"].as_str()
+            ),
+            (Some("unknown"), Some("invalid")),
+            "{other}: {report}"
+        );
+    }
+    assert_eq!(scans_of_unit_1().await, 0, "no scan of unit 1 was counted");
+    assert_eq!(
+        scan(&app, &good, [10, 0, 0, 2]).await["checks"]["serial"],
+        "ok"
+    );
+    assert_eq!(scans_of_unit_1().await, 1);
+    // The report API reads its `serial` parameter the same way.
+    let token = good.split("?t=").nth(1).unwrap();
+    for (serial, check) in [("1", "ok"), ("01", "unknown")] {
+        let (status, report) = app
+            .get(&format!(
+                "/api/v1/verify/{certificate}?serial={serial}&t={token}"
+            ))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{report}");
+        assert_eq!(report["checks"]["serial"], check, "{serial}");
+    }
+}
+
 #[tokio::test]
 async fn malformed_or_unknown_digital_links_are_problems() {
     let (app, _, _) = serialised().await;

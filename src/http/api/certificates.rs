@@ -81,10 +81,25 @@ pub async fn proof(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct UnitQuery {
-    /// Serial number of the unit, for serialised lots.
-    pub serial: Option<u64>,
+    /// Serial of the unit, for serialised lots: its digits exactly as printed (`1`; `01`
+    /// names no unit Origine labelled).
+    #[serde(default, deserialize_with = "digits")]
+    #[param(pattern = r"^[0-9]{1,20}$")]
+    pub serial: Option<String>,
     /// The unit label's token.
     pub t: Option<String>,
+}
+
+/// A serial query value: 1 to 20 ASCII digits (the text is kept; see `domain::serial`).
+fn digits<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let value = String::deserialize(d)?;
+    if (1..=20).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(Some(value))
+    } else {
+        Err(serde::de::Error::custom(
+            "must be the unit's serial as printed: 1 to 20 digits",
+        ))
+    }
 }
 
 impl UnitQuery {

@@ -147,11 +147,12 @@ pub async fn single(
     let (serial, ext) = file
         .rsplit_once('.')
         .ok_or_else(|| AppError::bad_field("file", "must be SERIAL.png or SERIAL.svg"))?;
-    let serial: u64 = serial
-        .parse()
-        .ok()
-        .filter(|_| serial.bytes().all(|b| b.is_ascii_digit()))
-        .ok_or_else(|| AppError::bad_field("file", "the serial must be a number"))?;
+    let serial = crate::domain::serial::unit_number(serial).ok_or_else(|| {
+        AppError::bad_field(
+            "file",
+            "the serial must be a unit number as printed: 1, 2, 3, … without leading zeros",
+        )
+    })?;
     let lot = readable_lot(&app, &caller, &id).await?;
     let quantity = lot.quantity;
     if serial == 0 || serial > quantity {
