@@ -36,10 +36,15 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-/// Only a path on this site is followed after login, never another origin.
+/// Only a path on this site is followed after login, never another origin: it starts with
+/// one `/` (not `//` or `/\`, which browsers read as another host) and holds only visible
+/// ASCII without backslashes, since browsers drop tabs and newlines before reading a URL
+/// and a `Location` header cannot carry control characters.
 fn safe_next(next: &str) -> Option<&str> {
-    (next.starts_with('/') && !next.starts_with("//") && !next.contains(['\\', '\r', '\n']))
-        .then_some(next)
+    let rest = next.strip_prefix('/')?;
+    let local =
+        !rest.starts_with(['/', '\\']) && next.bytes().all(|b| b.is_ascii_graphic() && b != b'\\');
+    local.then_some(next)
 }
 
 /// Where each role starts.
@@ -273,6 +278,12 @@ mod tests {
             "/\\evil.example",
             "",
             "javascript:alert(1)",
+            "/\t/evil.example/",
+            "/\u{b}/x",
+            "/ /evil.example",
+            "/a\\b",
+            "/\u{a0}x",
+            "/x\u{7f}",
         ] {
             assert_eq!(safe_next(bad), None, "{bad}");
         }

@@ -1,0 +1,5 @@
+//! Faults an attacker found (issue 16), one module per kind, each case kept as a test:
+//! hijacked lots, open redirects, login limits and memory, file modes, bidi controls in
+//! text, final revocation and security headers.
+
+mod redirects;
