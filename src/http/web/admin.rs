@@ -275,7 +275,9 @@ async fn page(
         notice = outcome.notice;
         secret = outcome.secret;
     }
-    Ok(render(
+    // A secret is shown once: no cache (browser, proxy, back button) may keep a copy.
+    let no_store = secret.is_some();
+    let mut response = render(
         status,
         &AdminPage {
             l,
@@ -294,7 +296,14 @@ async fn page(
             user_form,
             certificate_form,
         },
-    ))
+    );
+    if no_store {
+        response.headers_mut().insert(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-store"),
+        );
+    }
+    Ok(response)
 }
 
 /// The signed-in admin, as the trail names them.

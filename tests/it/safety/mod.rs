@@ -2,4 +2,5 @@
 //! hijacked lots, open redirects, login limits and memory, file modes, bidi controls in
 //! text, final revocation and security headers.
 
+mod headers;
 mod redirects;
