@@ -2,5 +2,6 @@
 //! hijacked lots, open redirects, login limits and memory, file modes, bidi controls in
 //! text, final revocation and security headers.
 
+mod files;
 mod headers;
 mod redirects;
