@@ -11,7 +11,7 @@ use super::{
     Conn, INSERT_CHUNK, LogEntry, LotRecord, NewEntry, Rejection, Result, SealFn, Store, count,
     db_int, on_conn, on_pool,
 };
-use crate::domain::{EntryStatus, LotCode, ProducerStatus};
+use crate::domain::{EntryKind, EntryStatus, LotCode, ProducerStatus};
 
 impl Store {
     /// Appends a batch in one transaction: each entry gets the next `seq` and is sealed
@@ -46,6 +46,7 @@ impl Store {
             let known = Known {
                 taken: taken_lot_codes(Conn::from(&mut *tx), &batch).await?,
                 producer_status: producer_statuses(Conn::from(&mut *tx), &batch).await?,
+                revoked: revoked_subjects(Conn::from(&mut *tx), &batch).await?,
             };
             let plan = plan_append(&batch, size, last_hash, known, &mut tree, seal)?;
             let now = crate::time_fmt::now();
@@ -168,6 +169,40 @@ async fn producer_statuses(
             q.build_query_as().fetch_all(c).await?
         });
         out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// The subjects of the batch's certificate and producer status entries that have a
+/// revocation in the log, read under the head lock: revocation is final.
+async fn revoked_subjects(mut conn: Conn<'_>, batch: &[NewEntry]) -> Result<HashSet<String>> {
+    let mut subjects: Vec<&str> = batch
+        .iter()
+        .filter_map(|e| match e {
+            NewEntry::Status { subject, status } if status.kind() != EntryKind::Key => {
+                Some(subject.as_str())
+            }
+            _ => None,
+        })
+        .collect();
+    subjects.sort_unstable();
+    subjects.dedup();
+    let mut out = HashSet::new();
+    for chunk in subjects.chunks(INSERT_CHUNK) {
+        let rows: Vec<(String,)> = on_conn!(conn.reborrow(), |c| {
+            let mut q = QueryBuilder::new(
+                "SELECT DISTINCT subject FROM log_entries \
+                 WHERE kind IN ('certificate_status', 'producer_status') \
+                 AND status = 'revoked' AND subject IN (",
+            );
+            let mut ids = q.separated(", ");
+            for id in chunk {
+                ids.push_bind(id.to_string());
+            }
+            q.push(")");
+            q.build_query_as().fetch_all(c).await?
+        });
+        out.extend(rows.into_iter().map(|(s,)| s));
     }
     Ok(out)
 }

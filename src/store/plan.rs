@@ -28,6 +28,8 @@ pub(super) struct Known {
     /// Latest status of the batch's producers that have a status entry (others are
     /// accredited).
     pub producer_status: HashMap<String, ProducerStatus>,
+    /// Subjects of the batch's status entries that have been revoked (revocation is final).
+    pub revoked: HashSet<String>,
 }
 
 /// Producers whose certificates are in `batch`, for reading their status.
@@ -45,8 +47,9 @@ pub(super) fn batch_producers(batch: &[NewEntry]) -> Vec<&str> {
 }
 
 /// Decides, signs and hashes a batch in log order, the same for every database: duplicate
-/// lot codes and lots of producers that are not accredited (as of this transaction, and of
-/// the status entries earlier in the batch) are rejected without using a `seq`; each
+/// lot codes, lots of producers that are not accredited (as of this transaction, and of
+/// the status entries earlier in the batch) and status changes of a revoked certificate or
+/// producer are rejected without using a `seq`; each
 /// accepted entry is sealed with the hash of the one before it and added to the tree.
 pub(super) fn plan_append<'a>(
     batch: &'a [NewEntry],
@@ -59,6 +62,7 @@ pub(super) fn plan_append<'a>(
     let Known {
         taken: existing,
         mut producer_status,
+        mut revoked,
     } = known;
     let mut taken = HashSet::new();
     let mut outcomes = Vec::with_capacity(batch.len());
@@ -79,11 +83,17 @@ pub(super) fn plan_append<'a>(
                     continue;
                 }
             }
-            NewEntry::Status {
-                subject,
-                status: EntryStatus::Producer(status),
-            } => {
-                producer_status.insert(subject.clone(), *status);
+            NewEntry::Status { subject, status } if status.kind() != EntryKind::Key => {
+                if revoked.contains(subject) {
+                    outcomes.push(Err(Rejection::Revoked));
+                    continue;
+                }
+                if status.is_revocation() {
+                    revoked.insert(subject.clone());
+                }
+                if let EntryStatus::Producer(status) = status {
+                    producer_status.insert(subject.clone(), *status);
+                }
             }
             NewEntry::Status { .. } => {}
         }

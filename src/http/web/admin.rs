@@ -22,7 +22,8 @@ use crate::http::error::AppError;
 use crate::http::state::AppState;
 use crate::service::accounts::{self, AccountError, UserRequest};
 use crate::service::admin::{self, Actor, AdminError};
-use crate::store::{AdminAction, StoreError, UserRecord};
+use crate::service::issuer::IssueError;
+use crate::store::{AdminAction, Rejection, StoreError, UserRecord};
 
 /// A secret shown once (a token or a first password).
 struct Secret {
@@ -320,6 +321,12 @@ fn refused(e: AdminError) -> Result<Outcome, PageError> {
             Ok(invalid(vec![FieldError {
                 field: field.into(),
                 message: "already exists".into(),
+            }]))
+        }
+        AdminError::Issue(IssueError::Rejected(rejection @ Rejection::Revoked)) => {
+            Ok(invalid(vec![FieldError {
+                field: "status".into(),
+                message: rejection.to_string(),
             }]))
         }
         e => Err(AppError::from(e).into()),

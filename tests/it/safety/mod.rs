@@ -5,3 +5,4 @@
 mod files;
 mod headers;
 mod redirects;
+mod status;
