@@ -11,7 +11,7 @@ use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use time::{Duration, OffsetDateTime};
 
 use crate::crypto::jcs;
-use crate::domain::validation::Checker;
+use crate::domain::validation::{Checker, is_bidi_control};
 use crate::domain::{Role, ValidationErrors, ids};
 use crate::store::{NewSession, NewUser, SessionRecord, Store, StoreError, UserRecord};
 use crate::time_fmt;
@@ -58,7 +58,9 @@ pub fn normalise_email(email: &str) -> Result<String, ValidationErrors> {
                 && !domain.ends_with('.')
                 && !domain.contains('@')
         })
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control());
+        && !email
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || is_bidi_control(c));
     if valid {
         Ok(email)
     } else {
@@ -297,6 +299,7 @@ mod tests {
             "a b@esempio.it",
             "a@esempio.it.",
             "a@@esempio.it",
+            "ufficio\u{202e}ti.@esempio.it",
         ] {
             let e = normalise_email(bad).unwrap_err();
             assert_eq!(e.0[0].field, "email", "{bad}");

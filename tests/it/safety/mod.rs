@@ -6,3 +6,4 @@ mod files;
 mod headers;
 mod redirects;
 mod status;
+mod text;
