@@ -310,6 +310,10 @@ impl From<IssueError> for AppError {
             IssueError::Rejected(rejection @ Rejection::ProducerNotAccredited(_)) => {
                 Self::Forbidden(rejection.to_string())
             }
+            IssueError::Rejected(rejection @ Rejection::GtinOfAnotherProducer) => Self::Conflict {
+                field: "product.gtin",
+                detail: rejection.to_string(),
+            },
             IssueError::Rejected(rejection @ Rejection::Revoked) => Self::Conflict {
                 field: "status",
                 detail: rejection.to_string(),

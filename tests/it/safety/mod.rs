@@ -4,6 +4,7 @@
 
 mod files;
 mod headers;
+mod lots;
 mod redirects;
 mod status;
 mod text;
