@@ -8,3 +8,4 @@ mod lots;
 mod redirects;
 mod status;
 mod text;
+mod logins;
