@@ -7,7 +7,7 @@ use axum::http::{Request, StatusCode, header};
 use crate::support::web::{Page, Visitor};
 use crate::support::{self, TestApp};
 
-fn header_of<'a>(page: &'a Page, name: header::HeaderName) -> &'a str {
+fn header_of(page: &Page, name: header::HeaderName) -> &str {
     page.headers
         .get(name)
         .and_then(|v| v.to_str().ok())

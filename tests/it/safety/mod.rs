@@ -4,8 +4,9 @@
 
 mod files;
 mod headers;
+mod logins;
 mod lots;
+mod memory;
 mod redirects;
 mod status;
 mod text;
-mod logins;
