@@ -52,8 +52,7 @@ pub async fn build(config: &Config, base_url: String) -> anyhow::Result<AppState
         witnesses,
         policy,
         limiter: crate::http::limits::RateLimiter::new(config.rate_limit),
-        // Five failed logins, then one more every twelve seconds.
-        login_limiter: crate::http::limits::RateLimiter::with_burst(1.0 / 12.0, 5.0),
+        login_limits: crate::http::limits::LoginLimits::default(),
         reports: crate::service::report_cache::ReportCache::new(),
     })))
 }

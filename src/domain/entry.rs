@@ -49,6 +49,14 @@ impl EntryStatus {
         }
     }
 
+    /// True for a certificate's or producer's revocation, after which its status is final.
+    pub fn is_revocation(self) -> bool {
+        matches!(
+            self,
+            Self::Certificate(CertificateStatus::Revoked) | Self::Producer(ProducerStatus::Revoked)
+        )
+    }
+
     /// The word as stored.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -35,6 +35,12 @@ impl Gtin {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The 14-digit form GS1 Digital Link URIs carry (zeros on the left): one GTIN
+    /// whichever length it was given in.
+    pub fn to_gtin14(&self) -> String {
+        format!("{:0>14}", self.0)
+    }
 }
 
 /// GS1 mod-10: weights 3 and 1 alternate leftwards from the digit next to the check digit.

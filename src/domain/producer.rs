@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::status::ProducerStatus;
-use super::validation::{Checker, ValidationErrors};
+use super::validation::{Checker, ValidationErrors, is_bidi_control};
 use super::vat::VatNumber;
 
 /// Legal forms a producer can have.
@@ -74,7 +74,12 @@ impl NewProducer {
             let ok = (w.starts_with("https://") || w.starts_with("http://"))
                 && w.len() <= 200
                 && !w.chars().any(|c| {
-                    c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>'
+                    c.is_whitespace()
+                        || c.is_control()
+                        || is_bidi_control(c)
+                        || c == '"'
+                        || c == '<'
+                        || c == '>'
                 });
             if !ok {
                 c.add(

@@ -42,7 +42,8 @@ impl Checker {
     }
 
     /// Checks a free-text field: trimmed, `min..=max` characters, no control characters
-    /// (newlines allowed only where `multiline`). Returns the trimmed text.
+    /// (newlines allowed only where `multiline`) and no bidirectional controls. Returns the
+    /// trimmed text.
     pub fn text(
         &mut self,
         field: &str,
@@ -69,6 +70,8 @@ impl Checker {
             .any(|c| c.is_control() && !(multiline && (c == '\n' || c == '\r' || c == '\t')))
         {
             self.add(field, "must not contain control characters");
+        } else if value.chars().any(is_bidi_control) {
+            self.add(field, BIDI_MESSAGE);
         }
         value.to_owned()
     }
@@ -105,6 +108,20 @@ impl Checker {
     }
 }
 
+/// Why a text with a bidirectional control is refused.
+pub const BIDI_MESSAGE: &str =
+    "must not contain bidirectional control characters (U+202E and the like)";
+
+/// True for the Unicode bidirectional controls (the `Bidi_Control` property: U+061C,
+/// U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069). Inside a name on a public page
+/// they reorder the text around it, so "Coop\u{202E}txt.exe" reads as another name.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+    )
+}
+
 /// True for a lower-case slug: `[a-z0-9]` runs joined by single `-`.
 pub fn is_slug(s: &str) -> bool {
     !s.is_empty()
@@ -113,4 +130,29 @@ pub fn is_slug(s: &str) -> bool {
         && !s.contains("--")
         && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_bidi_control_is_refused_in_free_text_and_other_letters_are_not() {
+        let controls = [
+            '\u{061C}', '\u{200E}', '\u{200F}', '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}',
+            '\u{202E}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}',
+        ];
+        for c in controls {
+            let mut checker = Checker::default();
+            checker.text("name", &format!("Coop{c}erativa"), 2, 200, true);
+            let errors = checker.into_errors().0;
+            assert_eq!(errors.len(), 1, "U+{:04X}", u32::from(c));
+            assert_eq!(errors[0].message, BIDI_MESSAGE);
+        }
+        let mut checker = Checker::default();
+        checker.text("name", "Società «Dolce» – עברית العربية", 2, 200, false);
+        assert!(checker.finish(()).is_ok(), "right-to-left letters are fine");
+        let bidi: Vec<char> = ('\0'..=char::MAX).filter(|c| is_bidi_control(*c)).collect();
+        assert_eq!(bidi, controls);
+    }
 }

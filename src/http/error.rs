@@ -243,6 +243,10 @@ impl IntoResponse for AppError {
         if matches!(self, Self::Unauthorized) {
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
+        // Busy or briefly unreachable: worth asking again in a moment.
+        if matches!(self, Self::Unavailable(_)) {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        }
         response
     }
 }
@@ -265,10 +269,12 @@ impl From<StoreError> for AppError {
 impl From<crate::service::accounts::AccountError> for AppError {
     fn from(e: crate::service::accounts::AccountError) -> Self {
         use crate::service::accounts::AccountError;
+        use crate::service::passwords::HashError;
         match e {
             AccountError::Invalid(v) => Self::Validation(v),
             AccountError::Store(e) => e.into(),
-            AccountError::Hash(e) => Self::Internal(e),
+            AccountError::Hash(e @ HashError::Busy) => Self::Unavailable(e.to_string()),
+            AccountError::Hash(e) => Self::Internal(e.to_string()),
         }
     }
 }
@@ -310,6 +316,14 @@ impl From<IssueError> for AppError {
             IssueError::Rejected(rejection @ Rejection::ProducerNotAccredited(_)) => {
                 Self::Forbidden(rejection.to_string())
             }
+            IssueError::Rejected(rejection @ Rejection::GtinOfAnotherProducer) => Self::Conflict {
+                field: "product.gtin",
+                detail: rejection.to_string(),
+            },
+            IssueError::Rejected(rejection @ Rejection::Revoked) => Self::Conflict {
+                field: "status",
+                detail: rejection.to_string(),
+            },
             IssueError::Store(cause) => Self::Unavailable(cause),
             IssueError::Closed => Self::Unavailable("issuer stopped".into()),
         }

@@ -94,6 +94,71 @@ impl<K: std::hash::Hash + Eq + Clone> RateLimiter<K> {
     }
 }
 
+impl<K: std::hash::Hash + Eq + Clone> RateLimiter<K> {
+    /// Gives back a token taken for `key` (at most up to the burst).
+    pub fn refund(&self, key: &K) {
+        if let Ok(mut buckets) = self.buckets.lock()
+            && let Some(bucket) = buckets.get_mut(key)
+        {
+            bucket.tokens = (bucket.tokens + 1.0).min(self.burst);
+        }
+    }
+}
+
+/// Login attempts, limited per (account, client address) and per client address, and
+/// counted before the password is checked: an attacker's guesses use up their own
+/// buckets, never the real user's from another address, and concurrent guesses cannot
+/// all slip past a check made before any of them failed.
+#[derive(Debug)]
+pub struct LoginLimits {
+    /// Per account and address: five attempts, then one every twelve seconds.
+    per_account: RateLimiter<(String, String)>,
+    /// Per address, whatever the account: twenty attempts, then one every three seconds.
+    per_client: RateLimiter<String>,
+    /// Held while both buckets are checked and taken from, so the pair is one step.
+    taking: Mutex<()>,
+}
+
+impl Default for LoginLimits {
+    fn default() -> Self {
+        Self {
+            per_account: RateLimiter::with_burst(1.0 / 12.0, 5.0),
+            per_client: RateLimiter::with_burst(1.0 / 3.0, 20.0),
+            taking: Mutex::new(()),
+        }
+    }
+}
+
+impl LoginLimits {
+    /// Takes one attempt for `email` from `client` (`None` for in-process callers, which
+    /// are limited per account only); false, taking nothing, when a bucket is empty.
+    pub fn attempt(&self, email: &str, client: Option<&str>) -> bool {
+        let account = (email.to_owned(), client.unwrap_or_default().to_owned());
+        let Ok(_taking) = self.taking.lock() else {
+            return false;
+        };
+        let client_ok = client.is_none_or(|c| self.per_client.has_token(&c.to_owned()));
+        if !client_ok || !self.per_account.has_token(&account) {
+            return false;
+        }
+        self.per_account.allow(account);
+        if let Some(c) = client {
+            self.per_client.allow(c.to_owned());
+        }
+        true
+    }
+
+    /// Gives back the attempt of a login that succeeded, or whose password was never
+    /// checked: only failures count.
+    pub fn give_back(&self, email: &str, client: Option<&str>) {
+        let account = (email.to_owned(), client.unwrap_or_default().to_owned());
+        self.per_account.refund(&account);
+        if let Some(c) = client {
+            self.per_client.refund(&c.to_owned());
+        }
+    }
+}
+
 /// Middleware: refuses a client that exceeds its rate with a 429 problem.
 pub async fn rate_limit(State(app): State<AppState>, request: Request, next: Next) -> Response {
     let client = request
@@ -125,6 +190,32 @@ mod tests {
         assert!(!limiter.allow(a));
         assert!(limiter.allow(b));
         assert!(RateLimiter::new(0).allow(a), "0 turns limiting off");
+    }
+
+    #[test]
+    fn login_attempts_are_counted_per_account_and_address_and_per_address() {
+        let limits = LoginLimits::default();
+        let attacker = Some("192.0.2.1");
+        assert_eq!(
+            (0..8)
+                .filter(|_| limits.attempt("pa@x.it", attacker))
+                .count(),
+            5
+        );
+        assert!(
+            limits.attempt("pa@x.it", Some("198.51.100.7")),
+            "the user elsewhere"
+        );
+        // Spraying other accounts from one address stops at the address's own limit.
+        let sprayed = (0..40)
+            .filter(|i| limits.attempt(&format!("u{i}@x.it"), attacker))
+            .count();
+        assert_eq!(sprayed, 15, "20 per address, 5 of them already used");
+        limits.give_back("u0@x.it", attacker);
+        assert!(
+            limits.attempt("u0@x.it", attacker),
+            "a success costs nothing"
+        );
     }
 
     #[test]

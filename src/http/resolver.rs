@@ -17,7 +17,6 @@ use super::web::lang::Lang;
 use crate::domain::digital_link::DigitalLink;
 use crate::service::labels::UnitScan;
 use crate::service::report::{Report, report};
-use crate::store::LotRecord;
 
 /// The unit label token a Digital Link carries.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -49,24 +48,12 @@ pub async fn digital_link(
     let lot_code = link.lot.clone().ok_or_else(|| {
         AppError::not_found("a GTIN alone does not name a lot: the link needs /10/{lot}")
     })?;
-    let mut lots: Vec<LotRecord> = app
+    // The GTIN's owner's lot: a label resolves to the lot that printed it.
+    let lot = app
         .store
-        .lots_by_code(&lot_code)
+        .lot_by_link(&link.gtin, &lot_code)
         .await?
-        .into_iter()
-        .filter(|l| {
-            l.gtin
-                .as_ref()
-                .is_some_and(|g| format!("{:0>14}", g.as_str()) == link.gtin)
-        })
-        .collect();
-    if lots.len() != 1 {
-        return Err(AppError::not_found(format!(
-            "no single lot {lot_code:?} of GTIN {}",
-            link.gtin
-        )));
-    }
-    let lot = lots.remove(0);
+        .ok_or_else(|| AppError::not_found(format!("no lot {lot_code:?} of GTIN {}", link.gtin)))?;
     let unit = match &link.serial {
         Some(s) => Some(UnitScan {
             serial: s.clone(),

@@ -20,6 +20,7 @@ use super::{error, extract, limits, resolver};
 
 /// The whole service: API, pages and the OpenAPI description generated from the handlers.
 pub fn router(state: AppState) -> Router {
+    let https = state.base_url.starts_with("https://");
     let (api, mut openapi) = OpenApiRouter::with_openapi(api::ApiDoc::openapi())
         .routes(routes!(institutes::create, institutes::list))
         .routes(routes!(producers::create, producers::list))
@@ -51,7 +52,7 @@ pub fn router(state: AppState) -> Router {
         .split_for_parts();
     error::document_problems(&mut openapi);
     let openapi = Arc::new(openapi);
-    Router::new()
+    let router = Router::new()
         .merge(api)
         .route("/api/openapi.json", get(move || meta::openapi(openapi.clone())))
         // A handler that does nothing: liveness probes and the load baseline.
@@ -105,4 +106,19 @@ pub fn router(state: AppState) -> Router {
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
         ))
+        // Links out (a producer's website) carry at most this site's origin, never a
+        // page's path and query (a certificate id, a unit label's token).
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ));
+    // Behind https, browsers are told never to come back over plain http (a year).
+    if https {
+        router.layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        ))
+    } else {
+        router
+    }
 }

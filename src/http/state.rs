@@ -10,7 +10,7 @@ use crate::service::issuer::Issuer;
 use crate::service::report_cache::ReportCache;
 use crate::store::Store;
 
-use super::limits::RateLimiter;
+use super::limits::{LoginLimits, RateLimiter};
 
 /// Everything a request handler may use.
 pub struct App {
@@ -30,8 +30,8 @@ pub struct App {
     pub limiter: RateLimiter,
     /// The server's latest audit of its own register.
     pub last_audit: LastAudit,
-    /// Failed logins, per email and per client address.
-    pub login_limiter: RateLimiter<String>,
+    /// Login attempts, per account and address and per address.
+    pub login_limits: LoginLimits,
     /// Verification reports remembered until the database or the keys change.
     pub reports: ReportCache,
 }

@@ -5,13 +5,11 @@
 //! to detained people. The store keeps a password only as its argon2id PHC string and a
 //! session only as the SHA-256 of its cookie secret.
 
-use argon2::Argon2;
-use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use time::{Duration, OffsetDateTime};
 
+use super::passwords::{HashError, HashGate};
 use crate::crypto::jcs;
-use crate::domain::validation::Checker;
+use crate::domain::validation::{Checker, is_bidi_control};
 use crate::domain::{Role, ValidationErrors, ids};
 use crate::store::{NewSession, NewUser, SessionRecord, Store, StoreError, UserRecord};
 use crate::time_fmt;
@@ -30,8 +28,8 @@ pub enum AccountError {
     Invalid(#[from] ValidationErrors),
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("password hashing: {0}")]
-    Hash(String),
+    #[error(transparent)]
+    Hash(#[from] HashError),
 }
 
 /// A new account as an admin asks for it.
@@ -58,7 +56,9 @@ pub fn normalise_email(email: &str) -> Result<String, ValidationErrors> {
                 && !domain.ends_with('.')
                 && !domain.contains('@')
         })
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control());
+        && !email
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || is_bidi_control(c));
     if valid {
         Ok(email)
     } else {
@@ -84,32 +84,14 @@ pub fn generate_password() -> String {
     ids::random_id(13).chars().take(20).collect()
 }
 
-/// Hashes a password with argon2id (default parameters: 19 MiB, 2 passes), off the
-/// async threads.
+/// Hashes a password (argon2id), waiting for a free hasher.
 async fn hash(password: &str) -> Result<String, AccountError> {
-    let password = password.to_owned();
-    tokio::task::spawn_blocking(move || {
-        Argon2::default()
-            .hash_password(password.as_bytes())
-            .map(|h| h.to_string())
-            .map_err(|e| AccountError::Hash(e.to_string()))
-    })
-    .await
-    .map_err(|e| AccountError::Hash(e.to_string()))?
+    Ok(HashGate::global().hash(password).await?)
 }
 
-/// True if `password` matches the PHC string `stored`, checked off the async threads.
-async fn matches(password: &str, stored: &str) -> bool {
-    let (password, stored) = (password.to_owned(), stored.to_owned());
-    tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&stored).is_ok_and(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-    })
-    .await
-    .unwrap_or(false)
+/// True if `password` matches the PHC string `stored`, waiting for a free hasher.
+async fn matches(password: &str, stored: &str) -> Result<bool, AccountError> {
+    Ok(HashGate::global().matches(password, stored).await?)
 }
 
 /// Creates an account.
@@ -205,7 +187,7 @@ pub async fn login(
     };
     let found = store.user_credentials(&email).await?;
     let stored = found.as_ref().map_or(DECOY, |(_, h)| h.as_str());
-    if !matches(password, stored).await || password.is_empty() {
+    if !matches(password, stored).await? || password.is_empty() {
         return Ok(None);
     }
     let Some((user, _)) = found else {
@@ -268,7 +250,7 @@ pub async fn change_password(
     check_password(&mut checker, "new_password", new);
     let stored = store.user_credentials(&user.email).await?;
     let ok = match &stored {
-        Some((_, h)) => matches(current, h).await,
+        Some((_, h)) => matches(current, h).await?,
         None => false,
     };
     if !ok {
@@ -297,6 +279,7 @@ mod tests {
             "a b@esempio.it",
             "a@esempio.it.",
             "a@@esempio.it",
+            "ufficio\u{202e}ti.@esempio.it",
         ] {
             let e = normalise_email(bad).unwrap_err();
             assert_eq!(e.0[0].field, "email", "{bad}");
@@ -307,10 +290,10 @@ mod tests {
     async fn hashes_are_argon2id_and_verify() {
         let h = hash("correct horse battery").await.unwrap();
         assert!(h.starts_with("$argon2id$v=19$"), "{h}");
-        assert!(matches("correct horse battery", &h).await);
-        assert!(!matches("correct horse batterz", &h).await);
-        assert!(!matches("anything", DECOY).await);
-        assert!(!matches("anything", "not a phc string").await);
+        assert!(matches("correct horse battery", &h).await.unwrap());
+        assert!(!matches("correct horse batterz", &h).await.unwrap());
+        assert!(!matches("anything", DECOY).await.unwrap());
+        assert!(!matches("anything", "not a phc string").await.unwrap());
     }
 
     #[test]

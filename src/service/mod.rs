@@ -11,6 +11,7 @@ pub mod issuer;
 pub mod keys;
 pub mod labels;
 pub mod log;
+pub mod passwords;
 pub mod register;
 pub mod report;
 pub mod report_cache;

@@ -11,7 +11,7 @@ use super::{
     Conn, INSERT_CHUNK, LogEntry, LotRecord, NewEntry, Rejection, Result, SealFn, Store, count,
     db_int, on_conn, on_pool,
 };
-use crate::domain::{EntryStatus, LotCode, ProducerStatus};
+use crate::domain::{EntryKind, EntryStatus, Gtin, LotCode, ProducerStatus};
 
 impl Store {
     /// Appends a batch in one transaction: each entry gets the next `seq` and is sealed
@@ -46,6 +46,8 @@ impl Store {
             let known = Known {
                 taken: taken_lot_codes(Conn::from(&mut *tx), &batch).await?,
                 producer_status: producer_statuses(Conn::from(&mut *tx), &batch).await?,
+                revoked: revoked_subjects(Conn::from(&mut *tx), &batch).await?,
+                gtin_owners: gtin_owners(Conn::from(&mut *tx), &batch).await?,
             };
             let plan = plan_append(&batch, size, last_hash, known, &mut tree, seal)?;
             let now = crate::time_fmt::now();
@@ -91,6 +93,13 @@ impl Store {
                         .push_bind(lot.certificate_id.clone())
                         .push_bind(lot.created_at.clone())
                         .push_bind(lot.label_secret.clone());
+                });
+                q.build().execute(&mut *tx).await?;
+            }
+            for chunk in plan.new_gtin_owners.chunks(INSERT_CHUNK) {
+                let mut q = QueryBuilder::new("INSERT INTO gtin_owners (gtin, producer_id) ");
+                q.push_values(chunk, |mut b, (gtin, producer)| {
+                    b.push_bind(gtin.clone()).push_bind(producer.clone());
                 });
                 q.build().execute(&mut *tx).await?;
             }
@@ -163,6 +172,69 @@ async fn producer_statuses(
             let mut ids = q.separated(", ");
             for id in chunk {
                 ids.push_bind(id.to_string());
+            }
+            q.push(")");
+            q.build_query_as().fetch_all(c).await?
+        });
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// The subjects of the batch's certificate and producer status entries that have a
+/// revocation in the log, read under the head lock: revocation is final.
+async fn revoked_subjects(mut conn: Conn<'_>, batch: &[NewEntry]) -> Result<HashSet<String>> {
+    let mut subjects: Vec<&str> = batch
+        .iter()
+        .filter_map(|e| match e {
+            NewEntry::Status { subject, status } if status.kind() != EntryKind::Key => {
+                Some(subject.as_str())
+            }
+            _ => None,
+        })
+        .collect();
+    subjects.sort_unstable();
+    subjects.dedup();
+    let mut out = HashSet::new();
+    for chunk in subjects.chunks(INSERT_CHUNK) {
+        let rows: Vec<(String,)> = on_conn!(conn.reborrow(), |c| {
+            let mut q = QueryBuilder::new(
+                "SELECT DISTINCT subject FROM log_entries \
+                 WHERE kind IN ('certificate_status', 'producer_status') \
+                 AND status = 'revoked' AND subject IN (",
+            );
+            let mut ids = q.separated(", ");
+            for id in chunk {
+                ids.push_bind(id.to_string());
+            }
+            q.push(")");
+            q.build_query_as().fetch_all(c).await?
+        });
+        out.extend(rows.into_iter().map(|(s,)| s));
+    }
+    Ok(out)
+}
+
+/// Who owns each GTIN (14 digits) of the batch's lots, for those that have an owner: the
+/// producer that certified it first.
+async fn gtin_owners(mut conn: Conn<'_>, batch: &[NewEntry]) -> Result<HashMap<String, String>> {
+    let mut gtins: Vec<String> = batch
+        .iter()
+        .filter_map(|e| match e {
+            NewEntry::Certificate { lot } => lot.gtin.as_ref().map(Gtin::to_gtin14),
+            NewEntry::Status { .. } => None,
+        })
+        .collect();
+    gtins.sort_unstable();
+    gtins.dedup();
+    let mut out = HashMap::new();
+    for chunk in gtins.chunks(INSERT_CHUNK) {
+        let rows: Vec<(String, String)> = on_conn!(conn.reborrow(), |c| {
+            let mut q =
+                QueryBuilder::new("SELECT gtin, producer_id FROM gtin_owners WHERE gtin IN (");
+            let mut list = q.separated(", ");
+            for gtin in chunk {
+                list.push_bind(gtin.clone());
             }
             q.push(")");
             q.build_query_as().fetch_all(c).await?

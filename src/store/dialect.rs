@@ -85,6 +85,10 @@ impl Store {
                 {
                     std::fs::create_dir_all(parent).map_err(sqlx::Error::Io)?;
                 }
+                let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+                if !in_memory && !options.get_filename().as_os_str().is_empty() {
+                    super::files::make_private(options.get_filename()).map_err(sqlx::Error::Io)?;
+                }
                 let wal_index = wal_index_of(options.get_filename()).map(Arc::from);
                 let pool = SqlitePoolOptions::new()
                     .max_connections(8)
@@ -117,8 +121,8 @@ impl Store {
         }
     }
 
-    /// A consistent copy of a live SQLite database in `path` (`VACUUM INTO`: readers and
-    /// the writer carry on while it runs).
+    /// A consistent copy of a live SQLite database in a new file `path`, readable by its
+    /// owner only (`VACUUM INTO`: readers and the writer carry on while it runs).
     ///
     /// # Errors
     /// The file cannot be written, or the store is on PostgreSQL (use `pg_dump`).
@@ -131,10 +135,16 @@ impl Store {
         let target = path
             .to_str()
             .ok_or_else(|| StoreError::Corrupt("backup path is not UTF-8".into()))?;
-        sqlx::query("VACUUM INTO $1")
+        super::files::create_private(path).map_err(sqlx::Error::Io)?;
+        if let Err(e) = sqlx::query("VACUUM INTO $1")
             .bind(target)
             .execute(pool)
-            .await?;
+            .await
+        {
+            // Leave no empty file that looks like a backup.
+            let _ = std::fs::remove_file(path);
+            return Err(e.into());
+        }
         Ok(())
     }
 
@@ -160,11 +170,7 @@ impl Store {
 
 /// The WAL-index (`-shm`) file beside a SQLite database file, unless there is no file.
 fn wal_index_of(db: &Path) -> Option<PathBuf> {
-    (!db.as_os_str().is_empty()).then(|| {
-        let mut shm = db.as_os_str().to_owned();
-        shm.push("-shm");
-        PathBuf::from(shm)
-    })
+    (!db.as_os_str().is_empty()).then(|| super::files::beside(db, "-shm"))
 }
 
 #[cfg(test)]

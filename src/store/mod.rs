@@ -22,6 +22,7 @@
 mod accounts;
 mod append;
 mod dialect;
+mod files;
 mod log;
 mod plan;
 mod records;

@@ -19,6 +19,8 @@ pub(super) struct Plan<'a> {
     pub rows: Vec<PlannedEntry<'a>>,
     pub size: u64,
     pub last_hash: String,
+    /// GTINs (14 digits) first certified in this batch, and their producer.
+    pub new_gtin_owners: Vec<(String, String)>,
 }
 
 /// What an append reads under the head lock before it decides.
@@ -28,6 +30,10 @@ pub(super) struct Known {
     /// Latest status of the batch's producers that have a status entry (others are
     /// accredited).
     pub producer_status: HashMap<String, ProducerStatus>,
+    /// Subjects of the batch's status entries that have been revoked (revocation is final).
+    pub revoked: HashSet<String>,
+    /// Owners of the batch's GTINs (14 digits) that already have one.
+    pub gtin_owners: HashMap<String, String>,
 }
 
 /// Producers whose certificates are in `batch`, for reading their status.
@@ -45,8 +51,9 @@ pub(super) fn batch_producers(batch: &[NewEntry]) -> Vec<&str> {
 }
 
 /// Decides, signs and hashes a batch in log order, the same for every database: duplicate
-/// lot codes and lots of producers that are not accredited (as of this transaction, and of
-/// the status entries earlier in the batch) are rejected without using a `seq`; each
+/// lot codes, lots with another producer's GTIN, lots of producers that are not accredited
+/// (as of this transaction, and of the status entries earlier in the batch) and status changes of a revoked certificate or
+/// producer are rejected without using a `seq`; each
 /// accepted entry is sealed with the hash of the one before it and added to the tree.
 pub(super) fn plan_append<'a>(
     batch: &'a [NewEntry],
@@ -59,7 +66,10 @@ pub(super) fn plan_append<'a>(
     let Known {
         taken: existing,
         mut producer_status,
+        mut revoked,
+        mut gtin_owners,
     } = known;
+    let mut new_gtin_owners = Vec::new();
     let mut taken = HashSet::new();
     let mut outcomes = Vec::with_capacity(batch.len());
     let mut rows = Vec::with_capacity(batch.len());
@@ -73,17 +83,35 @@ pub(super) fn plan_append<'a>(
                     outcomes.push(Err(Rejection::ProducerNotAccredited(status)));
                     continue;
                 }
+                let gtin = lot.gtin.as_ref().map(crate::domain::Gtin::to_gtin14);
+                let owner = gtin.as_ref().and_then(|g| gtin_owners.get(g));
+                if owner.is_some_and(|p| *p != lot.producer_id) {
+                    outcomes.push(Err(Rejection::GtinOfAnotherProducer));
+                    continue;
+                }
                 let key = (lot.producer_id.clone(), lot.lot_code.clone());
                 if existing.contains(&key) || !taken.insert(key) {
                     outcomes.push(Err(Rejection::DuplicateLotCode));
                     continue;
                 }
+                if let Some(gtin) = gtin
+                    && !gtin_owners.contains_key(&gtin)
+                {
+                    gtin_owners.insert(gtin.clone(), lot.producer_id.clone());
+                    new_gtin_owners.push((gtin, lot.producer_id.clone()));
+                }
             }
-            NewEntry::Status {
-                subject,
-                status: EntryStatus::Producer(status),
-            } => {
-                producer_status.insert(subject.clone(), *status);
+            NewEntry::Status { subject, status } if status.kind() != EntryKind::Key => {
+                if revoked.contains(subject) {
+                    outcomes.push(Err(Rejection::Revoked));
+                    continue;
+                }
+                if status.is_revocation() {
+                    revoked.insert(subject.clone());
+                }
+                if let EntryStatus::Producer(status) = status {
+                    producer_status.insert(subject.clone(), *status);
+                }
             }
             NewEntry::Status { .. } => {}
         }
@@ -124,5 +152,6 @@ pub(super) fn plan_append<'a>(
         rows,
         size,
         last_hash,
+        new_gtin_owners,
     })
 }

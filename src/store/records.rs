@@ -189,6 +189,13 @@ pub enum Rejection {
     /// The producer's latest status entry, read inside the append, is not `accredited`.
     #[error("the producer is {0}: it cannot certify new lots")]
     ProducerNotAccredited(ProducerStatus),
+    /// The lot's GTIN belongs to another producer, which certified a lot with it first.
+    #[error("this GTIN belongs to another producer, which certified it first")]
+    GtinOfAnotherProducer,
+    /// The certificate or producer was revoked: revocation is final, so no status entry
+    /// may follow it.
+    #[error("revocation is final: this was revoked and its status cannot change again")]
+    Revoked,
 }
 
 /// Signs entry `i` of a batch given its `seq` and the hash of the entry before it.

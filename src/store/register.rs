@@ -263,6 +263,23 @@ impl Store {
         })
     }
 
+    /// The lot a GS1 Digital Link names: the lot with this code of the producer that owns
+    /// the GTIN (14 digits), so another producer's lot with the same GTIN and code (from
+    /// before GTINs had owners) never takes over the owner's labels.
+    pub async fn lot_by_link(&self, gtin14: &str, lot_code: &str) -> Result<Option<LotRecord>> {
+        let lot: Option<LotRecord> = on_pool!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {LOT_COLUMNS} FROM lots WHERE lot_code = $1 AND producer_id = \
+                 (SELECT producer_id FROM gtin_owners WHERE gtin = $2)"
+            )))
+            .bind(lot_code)
+            .bind(gtin14)
+            .fetch_optional(pool)
+            .await?
+        });
+        Ok(lot.filter(|l| l.gtin.as_ref().is_some_and(|g| g.to_gtin14() == gtin14)))
+    }
+
     /// Lots of one producer, or all lots, newest first.
     pub async fn lots(&self, producer_id: Option<&str>) -> Result<Vec<LotRecord>> {
         on_pool!(self, |pool| {

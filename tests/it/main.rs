@@ -20,6 +20,7 @@ mod qr;
 mod register;
 mod renders;
 mod roles;
+mod safety;
 mod store_conformance;
 mod support;
 mod transparency;

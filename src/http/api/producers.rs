@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderName, StatusCode, header};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -84,7 +84,14 @@ pub async fn create_token(
     caller: Caller,
     ApiPath(id): ApiPath<String>,
     body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
-) -> Result<(StatusCode, Json<NewTokenResponse>), AppError> {
+) -> Result<
+    (
+        StatusCode,
+        [(HeaderName, &'static str); 1],
+        Json<NewTokenResponse>,
+    ),
+    AppError,
+> {
     caller.require(&[Role::Admin])?;
     app.store
         .producer(&id)
@@ -102,6 +109,8 @@ pub async fn create_token(
     .await?;
     Ok((
         StatusCode::CREATED,
+        // The token is shown once: no cache may keep a copy.
+        [(header::CACHE_CONTROL, "no-store")],
         Json(NewTokenResponse {
             token,
             id: record.id,

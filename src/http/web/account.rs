@@ -36,10 +36,15 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-/// Only a path on this site is followed after login, never another origin.
+/// Only a path on this site is followed after login, never another origin: it starts with
+/// one `/` (not `//` or `/\`, which browsers read as another host) and holds only visible
+/// ASCII without backslashes, since browsers drop tabs and newlines before reading a URL
+/// and a `Location` header cannot carry control characters.
 fn safe_next(next: &str) -> Option<&str> {
-    (next.starts_with('/') && !next.starts_with("//") && !next.contains(['\\', '\r', '\n']))
-        .then_some(next)
+    let rest = next.strip_prefix('/')?;
+    let local =
+        !rest.starts_with(['/', '\\']) && next.bytes().all(|b| b.is_ascii_graphic() && b != b'\\');
+    local.then_some(next)
 }
 
 /// Where each role starts.
@@ -92,8 +97,10 @@ pub async fn login_form(
     login_page(&app, l, &viewer, &next, "", StatusCode::OK, None)
 }
 
-/// `POST /login`: failed attempts are limited per client address and per email, so
-/// guessing a password takes days, and the page does not say whether the email exists.
+/// `POST /login`: attempts are limited per account and client address and per address
+/// (see [`LoginLimits`](crate::http::limits::LoginLimits)), so guessing a password takes
+/// days while the real user, elsewhere, still logs in; the page does not say whether the
+/// email exists.
 pub async fn login(
     State(app): State<AppState>,
     l: Lang,
@@ -101,12 +108,11 @@ pub async fn login(
     form: CsrfForm,
 ) -> Result<Response, AppError> {
     let (email, password, next) = (form.get("email"), form.get("password"), form.get("next"));
-    // Requests without a client address (in-process callers) are limited per email only.
-    let mut keys = vec![format!("email:{}", email.trim().to_lowercase())];
-    if client.0 != "unknown" {
-        keys.push(format!("client:{}", client.0));
-    }
-    if !keys.iter().all(|k| app.login_limiter.has_token(k)) {
+    let account = email.trim().to_lowercase();
+    // Requests without a client address (in-process callers) are limited per account only.
+    let address = (client.0 != "unknown").then_some(client.0.as_str());
+    // Counted before the password is checked, so concurrent guesses cannot all be tried.
+    if !app.login_limits.attempt(&account, address) {
         let mut response = login_page(
             &app,
             l,
@@ -124,13 +130,12 @@ pub async fn login(
             .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
         return Ok(response);
     }
-    let Some(login) = accounts::login(app.store.as_ref(), email, password)
-        .await
-        .map_err(AppError::from)?
-    else {
-        for key in keys {
-            app.login_limiter.allow(key);
-        }
+    let login = accounts::login(app.store.as_ref(), email, password).await;
+    if !matches!(login, Ok(None)) {
+        // Only a wrong password counts: a success, or a password never checked, is given back.
+        app.login_limits.give_back(&account, address);
+    }
+    let Some(login) = login.map_err(AppError::from)? else {
         tracing::info!(client = %client.0, "failed login");
         return Ok(login_page(
             &app,
@@ -273,6 +278,12 @@ mod tests {
             "/\\evil.example",
             "",
             "javascript:alert(1)",
+            "/\t/evil.example/",
+            "/\u{b}/x",
+            "/ /evil.example",
+            "/a\\b",
+            "/\u{a0}x",
+            "/x\u{7f}",
         ] {
             assert_eq!(safe_next(bad), None, "{bad}");
         }

@@ -22,7 +22,8 @@ use crate::http::error::AppError;
 use crate::http::state::AppState;
 use crate::service::accounts::{self, AccountError, UserRequest};
 use crate::service::admin::{self, Actor, AdminError};
-use crate::store::{AdminAction, StoreError, UserRecord};
+use crate::service::issuer::IssueError;
+use crate::store::{AdminAction, Rejection, StoreError, UserRecord};
 
 /// A secret shown once (a token or a first password).
 struct Secret {
@@ -275,7 +276,9 @@ async fn page(
         notice = outcome.notice;
         secret = outcome.secret;
     }
-    Ok(render(
+    // A secret is shown once: no cache (browser, proxy, back button) may keep a copy.
+    let no_store = secret.is_some();
+    let mut response = render(
         status,
         &AdminPage {
             l,
@@ -294,7 +297,14 @@ async fn page(
             user_form,
             certificate_form,
         },
-    ))
+    );
+    if no_store {
+        response.headers_mut().insert(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-store"),
+        );
+    }
+    Ok(response)
 }
 
 /// The signed-in admin, as the trail names them.
@@ -311,6 +321,12 @@ fn refused(e: AdminError) -> Result<Outcome, PageError> {
             Ok(invalid(vec![FieldError {
                 field: field.into(),
                 message: "already exists".into(),
+            }]))
+        }
+        AdminError::Issue(IssueError::Rejected(rejection @ Rejection::Revoked)) => {
+            Ok(invalid(vec![FieldError {
+                field: "status".into(),
+                message: rejection.to_string(),
             }]))
         }
         e => Err(AppError::from(e).into()),

@@ -146,6 +146,10 @@ pub fn message(l: Lang, english: &str) -> String {
             "non può contenere caratteri di controllo",
         ),
         (
+            crate::domain::validation::BIDI_MESSAGE,
+            "non può contenere caratteri di controllo della direzione del testo (U+202E e simili)",
+        ),
+        (
             "must be a date written YYYY-MM-DD",
             "deve essere una data (AAAA-MM-GG)",
         ),

@@ -345,6 +345,12 @@ pub async fn create_lot(
             });
         }
         Some(Err(RegisterError::Issue(IssueError::Rejected(
+            rejection @ Rejection::GtinOfAnotherProducer,
+        )))) => errors.push(FieldError {
+            field: "product.gtin".into(),
+            message: rejection.to_string(),
+        }),
+        Some(Err(RegisterError::Issue(IssueError::Rejected(
             rejection @ Rejection::ProducerNotAccredited(_),
         )))) => general.push(rejection.to_string()),
         Some(Err(e)) => return Err(AppError::from(e).into()),

@@ -205,5 +205,10 @@ impl World {
 fn padova_lot(code: &str) -> Value {
     let mut body = lot(code);
     body["institute"] = "cr-padova-due-palazzi".into();
+    // A GTIN belongs to the producer that certified it first: the other producer has its own.
+    body["product"]["gtin"] = OTHER_GTIN.into();
     body
 }
+
+/// The other producer's own GTIN (`lot()` carries the first producer's).
+const OTHER_GTIN: &str = "8012345678914";

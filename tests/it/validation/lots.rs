@@ -195,6 +195,8 @@ async fn the_same_lot_code_for_another_producer_is_accepted() {
     app.issue(&seed.producer_token, "BF-2026-11-A").await;
     let mut body = lot("BF-2026-11-A");
     body["institute"] = "cr-padova-due-palazzi".into();
+    // Its own GTIN: the first producer's GTIN belongs to the first producer.
+    body["product"]["gtin"] = "8012345678914".into();
     let (status, created) = app.post("/api/v1/lots", &seed.other_token, body).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     assert_eq!(created["lot"]["producer_id"], seed.other.as_str());
