@@ -50,6 +50,7 @@ async fn an_attackers_failures_do_not_lock_the_real_user_out_from_another_addres
     let app = TestApp::sqlite().await;
     let seed = app.seed().await;
     let password = app.user("pa@x.it", "producer", Some(&seed.producer)).await;
+    let start = std::time::Instant::now();
     for _ in 0..5 {
         let status = login_from(&app, ATTACKER, "pa@x.it", "guess-guess-guess").await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -72,7 +73,13 @@ async fn an_attackers_failures_do_not_lock_the_real_user_out_from_another_addres
             refused += 1;
         }
     }
-    assert!(refused >= 15, "{refused} of 30 sprayed guesses refused");
+    // The address had 20 tries and used 6; one more comes back every 3 s, and each guess
+    // is a password hash (slow on a loaded machine): count those that came back.
+    let refilled = (start.elapsed().as_secs_f64() / 3.0).ceil() as usize;
+    assert!(
+        refused >= 1 && refused + refilled >= 16,
+        "{refused} of 30 sprayed guesses refused, {refilled} tries refilled"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
