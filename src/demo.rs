@@ -65,22 +65,22 @@ pub async fn load(app: &AppState) -> anyhow::Result<bool> {
     let producers = [
         (
             "Linea Diretta Cooperativa Sociale",
-            "0321456789",
+            "0321456015",
             "cr-milano-opera",
         ),
         (
             "Isola Voce Cooperativa Sociale",
-            "0198765432",
+            "0198765049",
             "cr-porto-azzurro",
         ),
         (
             "Dolce Riscatto Cooperativa Sociale",
-            "0456123789",
+            "0456123028",
             "cr-padova-due-palazzi",
         ),
         (
             "Trame Libere Cooperativa Sociale",
-            "0367891234",
+            "0367891027",
             "crf-venezia-giudecca",
         ),
     ];

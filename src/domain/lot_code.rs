@@ -8,6 +8,11 @@ use serde::{Deserialize, Serialize};
 /// Longest lot code.
 pub const MAX_LEN: usize = 64;
 
+/// Longest lot code of a lot with a GTIN: a GS1 AI (10) value holds at most 20 characters
+/// (GS1 General Specifications §3.4.1). Every character a lot code may hold is in GS1
+/// character set 82, so such a code is a valid AI (10) value as it stands.
+pub const MAX_AI10_LEN: usize = 20;
+
 /// A lot code: 1 to 64 characters of `A-Z a-z 0-9 - _ . /`, trimmed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]

@@ -1,4 +1,7 @@
-//! Italian VAT number (partita IVA): 11 digits, the last a Luhn-style check digit.
+//! Italian VAT number (partita IVA): 11 digits — a 7-digit serial (matricola), the 3-digit
+//! code of the provincial office that assigned it, and a Luhn-style check digit (DPR 633/1972
+//! art. 35; DM 23 December 1976). Office codes are 001–100, and 120, 121, 888 and 999 (the
+//! rule python-stdnum's `it.iva` applies too); any other code was never assigned.
 
 use std::fmt;
 
@@ -25,6 +28,12 @@ impl VatNumber {
         }
         if digits[..7].bytes().all(|b| b == b'0') {
             return Err("is not an assigned Italian VAT number");
+        }
+        let office: u32 = digits[7..10].parse().unwrap_or(0);
+        if !(1..=100).contains(&office) && ![120, 121, 888, 999].contains(&office) {
+            return Err(
+                "is not an assigned Italian VAT number (its office code is not one in use)",
+            );
         }
         let d: Vec<u32> = digits.bytes().map(|b| u32::from(b - b'0')).collect();
         if check_digit(&d[..10]) != d[10] {
@@ -128,7 +137,24 @@ mod tests {
 
     #[test]
     fn with_check_digit_completes_a_valid_number() {
-        let vat = with_check_digit("0123456789");
+        let vat = with_check_digit("0123456015");
         assert!(VatNumber::parse(&vat).is_ok());
+    }
+
+    #[test]
+    fn an_office_code_never_assigned_is_rejected() {
+        // 12345671106: office 110, right check digit.
+        assert_eq!(
+            VatNumber::parse("12345671106"),
+            Err("is not an assigned Italian VAT number (its office code is not one in use)")
+        );
+        for office in ["000", "101", "119", "122", "500", "887", "998"] {
+            let vat = with_check_digit(&format!("1234567{office}"));
+            assert!(VatNumber::parse(&vat).is_err(), "{vat}");
+        }
+        for office in ["001", "050", "100", "120", "121", "888", "999"] {
+            let vat = with_check_digit(&format!("1234567{office}"));
+            assert!(VatNumber::parse(&vat).is_ok(), "{vat}");
+        }
     }
 }

@@ -266,6 +266,33 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl From<crate::service::labels::LabelDataError> for AppError {
+    fn from(e: crate::service::labels::LabelDataError) -> Self {
+        use crate::service::labels::LabelDataError;
+        match e {
+            LabelDataError::Unsignable(_) => Self::Validation(
+                crate::domain::ValidationErrors::one("signed", e.to_string()),
+            ),
+            LabelDataError::Store(e) => e.into(),
+        }
+    }
+}
+
+/// A label that cannot be drawn is the request's or the lot's problem, never a 500, except
+/// when the drawing itself fails.
+impl From<crate::labels::LabelError> for AppError {
+    fn from(e: crate::labels::LabelError) -> Self {
+        use crate::labels::LabelError;
+        let field = match &e {
+            LabelError::Empty | LabelError::TooMany(_) => "to",
+            LabelError::UrlTooLong { .. } | LabelError::TooDense { .. } => "layout",
+            LabelError::Dpi(_) => "dpi",
+            LabelError::Font(_) | LabelError::Png(_) => return Self::Internal(e.to_string()),
+        };
+        Self::Validation(crate::domain::ValidationErrors::one(field, e.to_string()))
+    }
+}
+
 impl From<crate::service::accounts::AccountError> for AppError {
     fn from(e: crate::service::accounts::AccountError) -> Self {
         use crate::service::accounts::AccountError;

@@ -58,11 +58,23 @@ pub fn unit_url(base_url: &str, lot: &LotRecord, serial: u64, token: &str) -> St
     }
 }
 
+/// Why a lot's label contents could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum LabelDataError {
+    /// The lot's fields do not fit a signed label (a lot registered before its code was
+    /// held to GS1 AI (10), say): a problem for the client, not a server failure.
+    #[error("this lot's labels cannot carry a signed fragment: {0}")]
+    Unsignable(String),
+    /// Reading the lot's secret failed.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+}
+
 /// Label contents for the units in `serials` of a serialised lot (or copies of the lot's
 /// own label for a lot without numbered units). `signed` adds the offline-checkable fragment.
 ///
 /// # Errors
-/// Storage failures.
+/// Storage failures, and a lot whose fields cannot be signed into a label.
 #[allow(clippy::too_many_arguments)]
 pub async fn label_data(
     store: &Store,
@@ -73,7 +85,7 @@ pub async fn label_data(
     institute: &str,
     serials: RangeInclusive<u64>,
     signed: bool,
-) -> Result<Vec<LabelData>> {
+) -> std::result::Result<Vec<LabelData>, LabelDataError> {
     if !lot.serialised {
         let url = format!("{base_url}/c/{}", lot.certificate_id);
         let copies = serials.end().saturating_sub(*serials.start()) + 1;
@@ -106,7 +118,7 @@ pub async fn label_data(
             };
             let fragment = label
                 .sign(keys.signer())
-                .map_err(|e| StoreError::Seal(e.to_string()))?;
+                .map_err(|e| LabelDataError::Unsignable(e.to_string()))?;
             url = format!("{url}#{fragment}");
         }
         out.push(LabelData {

@@ -74,7 +74,7 @@ async fn scenario() -> Scenario {
     let seed = app.seed().await;
     let padova = "cr-padova-due-palazzi";
     let opera = "cr-milano-opera";
-    let vat = origine::domain::vat::with_check_digit("1234567890");
+    let vat = origine::domain::vat::with_check_digit("1234567015");
     let script = app.producer(&seed.admin, SCRIPT_NAME, &vat, padova).await;
     let script_token = app.producer_token(&seed.admin, &script).await;
     let (u, d, s) = (&seed.producer_token, &seed.other_token, &script_token);
@@ -426,7 +426,7 @@ async fn producer_status_and_reinstated_certificates_are_applied() {
 #[tokio::test]
 async fn csv_has_fixed_unit_columns_quoting_and_no_formulas() {
     let sc = scenario().await;
-    let vat = origine::domain::vat::with_check_digit("2345678901");
+    let vat = origine::domain::vat::with_check_digit("2345678015");
     let formula = sc
         .app
         .producer(&sc.admin, FORMULA_NAME, &vat, "cr-milano-opera")

@@ -269,6 +269,40 @@ async fn a_serial_is_its_exact_text_not_a_number() {
     }
 }
 
+/// A label that cannot be made is a problem naming why, never a 500: a serialised lot
+/// whose code is too long for a signed label's GS1 AI (10) field (a lot without a GTIN may
+/// hold 64 characters) used to make `labels.pdf?signed=true` answer 500.
+#[tokio::test]
+async fn a_label_that_cannot_be_made_is_a_problem_never_a_500() {
+    let app = TestApp::sqlite().await;
+    let seed = app.seed().await;
+    let mut body = lot("NATALE-2026-BISCOTTI-ARTIGIANALI-01");
+    body["product"].as_object_mut().unwrap().remove("gtin");
+    body["quantity"] = 10.into();
+    let (status, issued) = app.post("/api/v1/lots", &seed.producer_token, body).await;
+    assert_eq!(status, StatusCode::CREATED, "{issued}");
+    let lot_id = issued["lot"]["id"].as_str().unwrap();
+    let sheet =
+        |query: &str| format!("/api/v1/lots/{lot_id}/labels.pdf?layout=3x8&from=1&to=3{query}");
+    let (status, problem) =
+        get_bytes(&app, &sheet("&signed=true"), Some(&seed.producer_token)).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        String::from_utf8_lossy(&problem)
+    );
+    let problem: Value = serde_json::from_slice(&problem).unwrap();
+    assert_eq!(
+        crate::support::problem_fields(&problem),
+        ["signed"],
+        "{problem}"
+    );
+    let (status, pdf) = get_bytes(&app, &sheet(""), Some(&seed.producer_token)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(pdf.starts_with(b"%PDF"));
+}
+
 #[tokio::test]
 async fn malformed_or_unknown_digital_links_are_problems() {
     let (app, _, _) = serialised().await;

@@ -699,7 +699,7 @@ async fn institutes_and_producers_are_listed_in_order(store: &Store) {
             "00905811006",
             Some("https://alfa.example"),
         ),
-        ("p-m", "Emme Cooperativa", "01234567897", None),
+        ("p-m", "Emme Cooperativa", "01234560157", None),
     ] {
         let producer = NewProducer::parse(ProducerRequest {
             name: name.into(),

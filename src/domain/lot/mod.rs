@@ -137,8 +137,14 @@ impl ValidLot {
             }
         };
         let lot_code = LotCode::parse(&req.lot_code);
-        if let Err(message) = &lot_code {
-            c.add("lot_code", *message);
+        match &lot_code {
+            Err(message) => c.add("lot_code", *message),
+            // With a GTIN the code is printed as GS1 AI (10) on every unit label.
+            Ok(code) if gtin.is_some() && code.as_str().len() > crate::domain::lot_code::MAX_AI10_LEN => c.add(
+                "lot_code",
+                "with a GTIN, the lot code is a GS1 AI (10) batch/lot number: at most 20 characters",
+            ),
+            Ok(_) => {}
         }
         c.range("quantity", req.quantity, 1, MAX_QUANTITY);
         c.one_of("unit", &req.unit, UNITS);

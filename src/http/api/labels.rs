@@ -110,8 +110,7 @@ pub async fn sheet(
     .await?;
     let pdf = tokio::task::spawn_blocking(move || labels::pdf(layout, &data, &mut |_| {}))
         .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(|e| AppError::Internal(e.to_string()))??;
     let filename = format!(
         "origine-{}-{}.pdf",
         lot.lot_code
@@ -178,11 +177,11 @@ pub async fn single(
         .ok_or_else(|| AppError::Internal("no label".into()))?;
     match ext {
         "png" => {
-            let png = labels::png(label, 300).map_err(|e| AppError::Internal(e.to_string()))?;
+            let png = labels::png(label, 300)?;
             Ok(([(header::CONTENT_TYPE, "image/png")], png).into_response())
         }
         "svg" => {
-            let svg = labels::svg(label).map_err(|e| AppError::Internal(e.to_string()))?;
+            let svg = labels::svg(label)?;
             Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
         }
         _ => Err(AppError::bad_field("file", "must end in .png or .svg")),

@@ -33,7 +33,7 @@ async fn the_api_refuses_bidi_controls_in_every_free_text_field() {
         let institute = json!({"code": "cc-roma", "name": "Casa Circondariale Roma",
             "kind": "casa_circondariale", "city": "Roma", "region": "Lazio"});
         let producer = json!({"name": "Cooperativa Tre", "legal_form": "cooperativa_sociale",
-            "vat_number": "01234567897", "institutes": ["cr-milano-opera"],
+            "vat_number": "01234560157", "institutes": ["cr-milano-opera"],
             "website": "https://coop-tre.example/"});
         let mut cases: Vec<(&str, String, Value, &str)> = Vec::new();
         for (field, path) in [("name", "/name"), ("city", "/city")] {
@@ -163,7 +163,7 @@ async fn forms_refuse_bidi_controls_next_to_the_field() {
             &[
                 ("name", name.as_str()),
                 ("legal_form", "cooperativa_sociale"),
-                ("vat_number", "01234567897"),
+                ("vat_number", "01234560157"),
                 ("institutes", "cr-milano-opera"),
             ],
         )

@@ -239,3 +239,51 @@ async fn every_invalid_lot_field_is_named_in_one_problem() {
     )
     .await;
 }
+
+/// With a GTIN the lot code is printed as GS1 AI (10), which holds 20 characters at most:
+/// `NATALE-2026-BISCOTTI-01` (23) used to be accepted and then made labels nobody could
+/// resolve. Without a GTIN the code is only Origine's, up to 64 characters.
+#[tokio::test]
+async fn a_lot_code_longer_than_gs1_ai_10_with_a_gtin_is_rejected_naming_lot_code() {
+    let (app, seed) = started().await;
+    bad_lot(&app, &seed, lot("NATALE-2026-BISCOTTI-01"), &["lot_code"]).await;
+    app.issue(&seed.producer_token, "NATALE-2026-BISCOT01")
+        .await;
+    let mut without_gtin = lot("NATALE-2026-BISCOTTI-01");
+    without_gtin["product"]
+        .as_object_mut()
+        .unwrap()
+        .remove("gtin");
+    let (status, body) = app
+        .post("/api/v1/lots", &seed.producer_token, without_gtin)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+}
+
+/// GTINs GS1 never allocates to a trade item (all zeros, restricted circulation, coupons,
+/// the demonstration prefix 952) and partite IVA of an office that was never assigned are
+/// refused, though their check digits are right.
+#[tokio::test]
+async fn identifiers_with_right_check_digits_but_no_allocation_are_rejected() {
+    let (app, seed) = started().await;
+    for gtin in [
+        "00000000000000",
+        "2012345678903",
+        "9520000000004",
+        "0512345678900",
+    ] {
+        let mut body = lot("L1");
+        body["product"]["gtin"] = gtin.into();
+        bad_lot(&app, &seed, body, &["product.gtin"]).await;
+    }
+    let (status, body) = app
+        .post(
+            "/api/v1/producers",
+            &seed.admin,
+            json!({"name": "Ufficio Inesistente", "legal_form": "srl",
+                   "vat_number": "12345671106", "institutes": ["cr-milano-opera"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(problem_fields(&body), ["vat_number"], "{body}");
+}
