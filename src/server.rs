@@ -55,6 +55,7 @@ pub async fn build(config: &Config, base_url: String) -> anyhow::Result<AppState
         // Five failed logins, then one more every twelve seconds.
         login_limiter: crate::http::limits::RateLimiter::with_burst(1.0 / 12.0, 5.0),
         reports: crate::service::report_cache::ReportCache::new(),
+        status_lists: crate::service::status_lists::StatusLists::default(),
     })))
 }
 
