@@ -256,3 +256,35 @@ async fn every_issued_credential_validates_against_the_dcc_0_6_1_schema() {
             .success()
     );
 }
+
+#[tokio::test]
+async fn a_retired_key_stays_in_did_json_and_a_withdrawn_one_leaves_with_its_credentials() {
+    let (app, _, issued) = app_with(1).await;
+    let old_kid = issued[0]["bundle"]["kid"].as_str().unwrap().to_owned();
+    let (_, _, body) = vc_of(&app, id_of(&issued[0]), None).await;
+    let signed_by_old: Value = serde_json::from_slice(&body).unwrap();
+    let method = format!("did:web:origine.test#{old_kid}");
+    let run = |args: &[&str]| {
+        let out = app.command().args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(&["keys", "rotate", "--reason", "yearly rotation"]);
+    app.state.keys.reload_if_changed();
+    let doc = did_document(&app).await;
+    assert_eq!(doc["verificationMethod"].as_array().unwrap().len(), 2);
+    vc::verify_proof_with(&signed_by_old, |m| did_web::assertion_key(&doc, m)).unwrap();
+
+    run(&["keys", "withdraw", &old_kid, "--reason", "key leaked"]);
+    app.state.keys.reload_if_changed();
+    let doc = did_document(&app).await;
+    assert!(!doc.to_string().contains(&method), "{doc}");
+    assert!(vc::verify_proof_with(&signed_by_old, |m| did_web::assertion_key(&doc, m)).is_err());
+    // What is served now is signed by the new key, which the document lists.
+    let (_, _, body) = vc_of(&app, id_of(&issued[0]), None).await;
+    let fresh: Value = serde_json::from_slice(&body).unwrap();
+    vc::verify_proof_with(&fresh, |m| did_web::assertion_key(&doc, m)).unwrap();
+}

@@ -152,3 +152,15 @@ async fn indexes_do_not_follow_issuance_order_and_unknown_lists_are_404() {
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
     }
 }
+
+#[tokio::test]
+#[cfg_attr(not(origine_pg), ignore = "needs TEST_DATABASE_URL")]
+async fn status_bits_flip_on_postgresql_too() {
+    let app = TestApp::postgres().await;
+    let seed = app.seed().await;
+    let issued = app.issue(&seed.producer_token, "PG-1").await;
+    let id = issued["bundle"]["certificate"]["id"].as_str().unwrap();
+    let vc = credential(&app, id).await;
+    change(&app, &seed.admin, id, "suspended", &vc, (false, true)).await;
+    change(&app, &seed.admin, id, "revoked", &vc, (true, false)).await;
+}
