@@ -18,7 +18,8 @@
 //! - [`domain`]: institutes, producers, lots, claims, certificates, status, roles — pure
 //!   types that can only be built valid.
 //! - [`crypto`]: JCS, hashes, signing keys, the offline bundle check (shared by the server
-//!   and `origine verify`), unit-label tokens, W3C credential proofs.
+//!   and `origine verify`), unit-label tokens, W3C credentials (eddsa-jcs-2022 proofs,
+//!   did:web, Bitstring Status Lists, VC-JOSE).
 //! - [`log`]: the RFC 6962/9162 Merkle tree, C2SP signed notes and checkpoints, tile paths.
 //! - [`ijson`]: the one way JSON from outside is read — I-JSON (RFC 7493), so a repeated
 //!   member name or a lone surrogate is refused rather than read one way here and another

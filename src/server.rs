@@ -54,6 +54,7 @@ pub async fn build(config: &Config, base_url: String) -> anyhow::Result<AppState
         limiter: crate::http::limits::RateLimiter::new(config.rate_limit),
         login_limits: crate::http::limits::LoginLimits::default(),
         reports: crate::service::report_cache::ReportCache::new(),
+        status_lists: crate::service::status_lists::StatusLists::default(),
     })))
 }
 

@@ -24,6 +24,9 @@ fn main() {
         "origine_py",
         "origine_chromium",
         "origine_chromedriver",
+        "origine_py_jsonschema",
+        "origine_py_jose",
+        "origine_untp",
     ] {
         println!("cargo::rustc-check-cfg=cfg({cfg})");
     }
@@ -49,6 +52,19 @@ fn main() {
     if python.is_some() {
         println!("cargo::rustc-cfg=origine_py");
     }
+    let jsonschema = python_package("jsonschema");
+    if jsonschema.is_some() {
+        println!("cargo::rustc-cfg=origine_py_jsonschema");
+    }
+    let jose = python_package("jwt");
+    if jose.is_some() {
+        println!("cargo::rustc-cfg=origine_py_jose");
+    }
+    // The UNTP DCC 0.6.1 reference data (GPL-3.0) is read where it is, never copied in.
+    let untp = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors/untp-dcc-0.6.1");
+    if untp.join("untp-dcc-schema.json").is_file() {
+        println!("cargo::rustc-cfg=origine_untp");
+    }
 
     // Where installing, upgrading or removing a tool changes something.
     let mut watch: BTreeSet<PathBuf> = ["/usr/bin", "/usr/local/bin"]
@@ -69,7 +85,16 @@ fn main() {
     }
     // The packages' own directories when found (a small tree), else the site-packages
     // directories `pip install` would put them in.
-    watch.extend(python.unwrap_or_else(site_packages));
+    let found: Vec<PathBuf> = [python, jsonschema, jose]
+        .into_iter()
+        .flatten()
+        .flatten()
+        .collect();
+    if found.len() < 4 {
+        watch.extend(site_packages());
+    }
+    watch.extend(found);
+    watch.insert(untp);
     for dir in watch.iter().filter(|d| d.is_dir()) {
         println!("cargo::rerun-if-changed={}", dir.display());
     }
@@ -106,6 +131,13 @@ fn python_packages() -> Option<Vec<PathBuf>> {
         "import os, cryptography, rfc8785\n\
          for m in (cryptography, rfc8785):\n    print(os.path.dirname(m.__file__))",
     )
+}
+
+/// The directory of Python package `module`, if it imports.
+fn python_package(module: &str) -> Option<Vec<PathBuf>> {
+    python_lines(&format!(
+        "import os, {module}\nprint(os.path.dirname({module}.__file__))"
+    ))
 }
 
 /// Where Python looks for installed packages (system and user), when `python3` runs.

@@ -27,7 +27,7 @@ pub use gtin::Gtin;
 pub use key_event::KeyEventKind;
 pub use lot_code::LotCode;
 pub use role::Role;
-pub use status::{CertificateStatus, NewStatus, ProducerStatus, Subject};
+pub use status::{CertificateStatus, NewStatus, ProducerStatus, StatusPurpose, Subject};
 pub use validation::{FieldError, ValidationErrors};
 pub use vat::VatNumber;
 pub use verdict::{ReportStatus, SerialCheck};

@@ -24,6 +24,14 @@ words! {
 }
 
 words! {
+    /// What a W3C Bitstring Status List of a credential says (`statusPurpose`).
+    pub enum StatusPurpose {
+        Revocation = "revocation",
+        Suspension = "suspension",
+    }
+}
+
+words! {
     /// The standing of a producer; one without status entries is `accredited`.
     pub enum ProducerStatus {
         Accredited = "accredited",

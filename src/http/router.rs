@@ -13,7 +13,7 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::api::{self, certificates, institutes, labels, log, lots, meta, producers};
+use super::api::{self, certificates, credentials, institutes, labels, log, lots, meta, producers};
 use super::state::AppState;
 use super::web::{account, admin, audit, bulk, certificate, directory, lang, workspace};
 use super::{error, extract, limits, resolver};
@@ -39,7 +39,10 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(certificates::set_status))
         .routes(routes!(certificates::qr_png))
         .routes(routes!(certificates::qr_svg))
-        .routes(routes!(certificates::credential))
+        .routes(routes!(credentials::credential))
+        .routes(routes!(credentials::status_list))
+        .routes(routes!(credentials::did_document))
+        .routes(routes!(credentials::ld_context))
         .routes(routes!(meta::keys))
         .routes(routes!(meta::log_entries))
         .routes(routes!(log::checkpoint))

@@ -34,6 +34,8 @@ pub struct App {
     pub login_limits: LoginLimits,
     /// Verification reports remembered until the database or the keys change.
     pub reports: ReportCache,
+    /// Where credentials' bits are in the W3C status lists.
+    pub status_lists: crate::service::status_lists::StatusLists,
 }
 
 /// Shared handle to [`App`], cheap to clone into each request.

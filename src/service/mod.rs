@@ -15,6 +15,7 @@ pub mod passwords;
 pub mod register;
 pub mod report;
 pub mod report_cache;
+pub mod status_lists;
 pub mod tokens;
 pub mod trail;
 pub mod witness;

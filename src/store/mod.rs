@@ -28,6 +28,7 @@ mod plan;
 mod records;
 mod register;
 mod scans;
+mod status_lists;
 mod tree;
 mod words;
 
@@ -40,6 +41,7 @@ use crate::log::merkle;
 
 pub use dialect::ChangeStamp;
 pub use records::*;
+pub use status_lists::StatusMark;
 
 /// Storage failures.
 #[derive(Debug, thiserror::Error)]

@@ -49,6 +49,12 @@ pub fn public_key_from_did_key(did_or_vm: &str) -> Result<[u8; 32], VcError> {
     decode_multibase(id, ED25519_PUB).ok_or_else(invalid)
 }
 
+/// The Ed25519 public key of a multibase base58btc Multikey (`z6Mk…`), if it is one.
+#[must_use]
+pub fn public_key_from_multibase(multibase: &str) -> Option<[u8; 32]> {
+    decode_multibase(multibase, ED25519_PUB)
+}
+
 /// An Ed25519 signing key from a multibase base58btc `ed25519-priv` Multikey
 /// (`z` + base58btc(0x80 0x26 ‖ 32-byte seed)), as in the W3C test vectors.
 ///

@@ -1,18 +1,24 @@
 //! W3C Verifiable Credentials with eddsa-jcs-2022 Data Integrity proofs.
 //!
 //! Implements the `eddsa-jcs-2022` cryptosuite of the W3C Recommendation "Data Integrity
-//! `EdDSA` Cryptosuites v1.0" with `did:key` Ed25519 verification methods:
+//! `EdDSA` Cryptosuites v1.0" with Ed25519 verification methods (`did:key`, or `did:web`
+//! resolved from a DID document the caller has):
 //!
 //! * proof configuration: the proof options (the proof without `proofValue`), with the
 //!   document's `@context` copied in when the document has one;
 //! * hash data: `SHA-256(JCS(proof configuration)) ‖ SHA-256(JCS(document without proof))`;
 //! * proof value: multibase base58btc (`z…`) of the Ed25519 signature over the hash data.
 //!
-//! Pure code: no network, no DID resolution other than `did:key`.
+//! Pure code: no network; a `did:web` document is fetched by the caller.
 //!
-//! `did_key` holds the key encodings (Multikey, `did:key`); this module the proofs.
+//! `did_key` holds the key encodings (Multikey, `did:key`), `did_web` the issuer's DID and
+//! its document, `status_list` W3C Bitstring Status Lists, `jose` the VC-JOSE envelope;
+//! this module the proofs.
 
 mod did_key;
+pub mod did_web;
+pub mod jose;
+pub mod status_list;
 
 #[cfg(test)]
 mod tests;
@@ -25,8 +31,8 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 pub use did_key::{
-    did_key, public_key_from_did_key, public_key_multibase, signing_key_from_multibase,
-    verification_method,
+    did_key, public_key_from_did_key, public_key_from_multibase, public_key_multibase,
+    signing_key_from_multibase, verification_method,
 };
 
 /// The only proof type produced and accepted.
@@ -94,6 +100,9 @@ pub enum VcError {
     /// The signature does not verify.
     #[error("the proof signature does not verify")]
     InvalidSignature,
+    /// The verification method is not one the DID document lists for assertions.
+    #[error("verification method {0:?} is not an assertion key of the DID document")]
+    UnknownVerificationMethod(String),
 }
 
 /// The eddsa-jcs-2022 proof configuration: the proof options, checked, with `@context`
@@ -181,18 +190,32 @@ pub fn add_proof(
     Ok(Value::Object(secured))
 }
 
-/// Verifies the eddsa-jcs-2022 proof of a secured document.
-///
-/// The proof must be a single object with `type: DataIntegrityProof`,
-/// `cryptosuite: eddsa-jcs-2022`, `proofPurpose: assertionMethod` and a `did:key`
-/// `verificationMethod`, which gives the public key. As the specification says, when the
-/// proof has an `@context` the document's `@context` must start with it, and the hash
-/// covers the document with the proof's `@context`.
+/// Verifies the eddsa-jcs-2022 proof of a secured document whose `verificationMethod` is a
+/// `did:key`, which gives the public key.
 ///
 /// # Errors
-/// Any structural problem above, an invalid key or proof value, a canonicalization
-/// failure, or a signature that does not verify.
+/// As [`verify_proof_with`].
 pub fn verify_proof(secured: &Value) -> Result<(), VcError> {
+    verify_proof_with(secured, public_key_from_did_key)
+}
+
+/// Verifies the eddsa-jcs-2022 proof of a secured document, taking the public key of its
+/// `verificationMethod` from `resolve` (for `did:web`, [`did_web::assertion_key`] over the
+/// fetched DID document).
+///
+/// The proof must be a single object with `type: DataIntegrityProof`,
+/// `cryptosuite: eddsa-jcs-2022`, `proofPurpose: assertionMethod` and a
+/// `verificationMethod`. As the specification says, when the proof has an `@context` the
+/// document's `@context` must start with it, and the hash covers the document with the
+/// proof's `@context`.
+///
+/// # Errors
+/// Any structural problem above, a method `resolve` refuses, an invalid key or proof
+/// value, a canonicalization failure, or a signature that does not verify.
+pub fn verify_proof_with(
+    secured: &Value,
+    resolve: impl FnOnce(&str) -> Result<[u8; 32], VcError>,
+) -> Result<(), VcError> {
     let secured = secured
         .as_object()
         .ok_or(VcError::NotAnObject("document"))?;
@@ -210,7 +233,7 @@ pub fn verify_proof(secured: &Value) -> Result<(), VcError> {
         .and_then(|b58| bs58::decode(b58).into_vec().ok())
         .and_then(|bytes| <[u8; 64]>::try_from(bytes).ok())
         .ok_or(VcError::InvalidProofValue)?;
-    let public_key = public_key_from_did_key(string_field(proof, "verificationMethod")?)?;
+    let public_key = resolve(string_field(proof, "verificationMethod")?)?;
     let key = VerifyingKey::from_bytes(&public_key).map_err(|_| VcError::InvalidPublicKey)?;
 
     let mut unsecured = secured.clone();

@@ -21,7 +21,8 @@ use crate::service::report::{Report, bundle_of, report};
 /// Most ids in one bulk verification.
 const MAX_BULK: usize = 1000;
 
-fn unknown(id: &str) -> AppError {
+/// The 404 problem of an unknown certificate id.
+pub(super) fn unknown(id: &str) -> AppError {
     AppError::not_found(format!("no certificate with id {id:?}"))
 }
 
@@ -276,27 +277,4 @@ pub async fn qr_svg(
         ],
         svg,
     ))
-}
-
-/// The certificate as a W3C Verifiable Credential 2.0 with an eddsa-jcs-2022 proof (public).
-#[utoipa::path(get, path = "/api/v1/certificates/{id}/vc", tag = "verify",
-    params(("id" = String, Path)),
-    responses((status = 200, content_type = "application/vc", body = Object), (status = 404, body = Problem)))]
-pub async fn credential(
-    State(app): State<AppState>,
-    ApiPath(id): ApiPath<String>,
-) -> Result<impl IntoResponse, AppError> {
-    let keys = app.keys.current();
-    let entry = app
-        .store
-        .certificate_entry(&id)
-        .await?
-        .ok_or_else(|| unknown(&id))?;
-    let status = report(&app.store, &keys, &id, None)
-        .await?
-        .map_or("", |r| r.status.as_str());
-    let vc =
-        crate::service::credential::credential(&bundle_of(&entry), status, &app.base_url, &keys)
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(([(header::CONTENT_TYPE, "application/vc")], Json(vc)))
 }

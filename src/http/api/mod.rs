@@ -2,6 +2,7 @@
 //! tokens, RFC 9457 problems, and an OpenAPI description generated from the handlers.
 
 pub mod certificates;
+pub mod credentials;
 pub mod institutes;
 pub mod labels;
 pub mod log;

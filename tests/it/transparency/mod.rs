@@ -20,6 +20,7 @@ mod keys;
 mod offline_proof;
 mod proofs;
 mod status;
+mod status_list;
 mod witness;
 mod witness_protocol;
 mod witnessing;
