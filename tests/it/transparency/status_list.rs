@@ -86,8 +86,16 @@ async fn status_bits_flip_within_seconds_and_reinstating_clears_suspension() {
     taken.push(change(&app, &seed.admin, id, "suspended", &vc, (false, true)).await);
     taken.push(change(&app, &seed.admin, id, "valid", &vc, (false, false)).await);
     taken.push(change(&app, &seed.admin, id, "revoked", &vc, (true, false)).await);
-    // Revocation is final in a status list, even if the register reinstates.
-    taken.push(change(&app, &seed.admin, id, "valid", &vc, (true, false)).await);
+    // Revocation is final: the register refuses to reinstate, and the bit stays set.
+    let (code, _) = app
+        .post(
+            &format!("/api/v1/certificates/{id}/status"),
+            &seed.admin,
+            json!({"status": "valid", "reason": "test"}),
+        )
+        .await;
+    assert_eq!(code, StatusCode::CONFLICT);
+    assert_eq!(bits(&app, &vc).await, (true, false));
     eprintln!("status change to flipped bit: {taken:?}");
     // The other credentials' bits did not move.
     for other in [&issued[0], &issued[2]] {
