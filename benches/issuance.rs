@@ -9,6 +9,8 @@
 //!   the issuer's group commit (sign, chain, Merkle nodes, one transaction, fsync), replies.
 //!
 //! Run with `cargo bench --bench issuance`.
+// In a benchmark an unwrap that fails is the report we want.
+#![allow(clippy::unwrap_used)]
 
 use std::hint::black_box;
 use std::sync::Arc;

@@ -2,6 +2,8 @@
 //! layout, 42 pages) under 2 s, a single 300 dpi PNG label under 5 ms.
 //!
 //! Run with `cargo bench --bench labels`.
+// In a benchmark an unwrap that fails is the report we want.
+#![allow(clippy::unwrap_used)]
 
 use std::hint::black_box;
 use std::time::Duration;

@@ -7,6 +7,8 @@
 //! in-memory tree, whose 10^6-leaf size (64 MB) falls out of the CPU cache.
 //!
 //! Run with `cargo bench --bench merkle`.
+// In a benchmark an unwrap that fails is the report we want.
+#![allow(clippy::unwrap_used)]
 
 use std::collections::HashMap;
 use std::hint::black_box;

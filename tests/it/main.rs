@@ -4,6 +4,8 @@
 //! service on its own database and keys for every test. Tests that need an outside tool
 //! (zbar, librsvg, poppler, Chromium, Python, PostgreSQL) are ignored where the build script
 //! (tests/build.rs) did not find it. Run one module with `cargo test --test it web::`.
+// In a test an unwrap that fails is the report we want.
+#![allow(clippy::unwrap_used)]
 
 mod browser;
 mod caches;
