@@ -18,7 +18,9 @@ pub fn field(s: &str) -> String {
     } else {
         s
     };
-    if s.contains([',', '"', '\n', '\r']) {
+    // Quoted on either separator: Italian spreadsheets split on `;`, and a cell split there
+    // would start a formula however the text began.
+    if s.contains([',', ';', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_owned()
@@ -27,11 +29,17 @@ pub fn field(s: &str) -> String {
 
 /// One row of text cells, with its line ending.
 pub fn row<S: AsRef<str>>(cells: &[S]) -> String {
+    row_with(',', cells)
+}
+
+/// One row of cells already made with [`field`], joined by `separator` (`;` for files an
+/// Italian spreadsheet wrote), with its line ending.
+pub fn row_with<S: AsRef<str>>(separator: char, cells: &[S]) -> String {
     let mut out = cells
         .iter()
         .map(|c| c.as_ref())
         .collect::<Vec<_>>()
-        .join(",");
+        .join(&separator.to_string());
     out.push_str(EOL);
     out
 }
@@ -51,6 +59,15 @@ mod tests {
         assert_eq!(field("a,b"), "\"a,b\"");
         assert_eq!(field("il \"Buono\""), "\"il \"\"Buono\"\"\"");
         assert_eq!(field("due\nrighe"), "\"due\nrighe\"");
+    }
+
+    #[test]
+    fn a_formula_after_either_separator_stays_inside_its_cell() {
+        assert_eq!(
+            field("Biscotti;=cmd|'/C calc'!A0"),
+            "\"Biscotti;=cmd|'/C calc'!A0\""
+        );
+        assert_eq!(field("a,=1"), "\"a,=1\"");
     }
 
     #[test]

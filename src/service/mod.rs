@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod admin;
 pub mod audit;
 pub mod credential;
+pub mod delivery;
 pub mod directory;
 pub mod impact;
 pub mod issuer;
