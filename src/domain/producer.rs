@@ -34,7 +34,7 @@ pub struct ProducerRequest {
     pub vat_number: String,
     /// Codes of the institutes the producer works in.
     pub institutes: Vec<String>,
-    /// Optional `http://` or `https://` address, at most 200 characters.
+    /// Optional `http://` or `https://` address, at most 200 bytes, without spaces, `"`, `<` or `>`.
     pub website: Option<String>,
 }
 

@@ -116,7 +116,7 @@ pub struct AdminAction {
 /// A lot as stored beside its certificate, for listings and workspaces.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct LotRecord {
-    /// Random id: 16 characters of lower-case base32 (`/api/v1/lots/{id}/…`).
+    /// Random id: 16 characters of lower-case base32, the `{id}` of `/api/v1/lots/{id}`.
     pub id: String,
     /// The producer that registered the lot.
     pub producer_id: String,
@@ -168,7 +168,7 @@ pub struct ScanCounts {
 /// Scans of one serial, for a producer's statistics.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct SerialScans {
-    /// The unit number (serial 1 to the lot's quantity).
+    /// The unit number the scans named.
     #[sqlx(try_from = "i64")]
     pub serial: u64,
     /// Scans with a valid token, all time.
