@@ -21,8 +21,11 @@ const LABEL_CHARS: usize = 64;
 /// What a chart is called and about; `id` makes its `<title>`/`<desc>` ids unique on a page.
 #[derive(Debug, Clone, Copy)]
 pub struct ChartText<'a> {
+    /// Prefix of the SVG's `<title>` and `<desc>` element ids, unique on the page.
     pub id: &'a str,
+    /// The chart's `<title>`, which screen readers announce.
     pub title: &'a str,
+    /// The chart's `<desc>`: what the bars show.
     pub desc: &'a str,
 }
 

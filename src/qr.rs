@@ -16,8 +16,11 @@ const SVG_MODULE_PX: usize = 8;
 /// Why a QR code could not be produced.
 #[derive(Debug, thiserror::Error)]
 pub enum QrError {
+    /// More data than a version 40 QR code holds at level M.
     #[error("data too long for a QR code")]
     TooLong,
+    /// A module size that is 0 or makes the image over 8192 px a side, or the PNG
+    /// encoder failed.
     #[error("png encoding failed: {0}")]
     Png(String),
 }

@@ -60,8 +60,11 @@ pub async fn build(config: &Config, base_url: String) -> anyhow::Result<AppState
 
 /// A running server, for tests and tools that need its address.
 pub struct Running {
+    /// The address bound, with the port the system picked when asked for port 0.
     pub addr: SocketAddr,
+    /// The state the server's handlers share: store, keys, issuer, caches.
     pub state: AppState,
+    /// The serving task; it ends with the server's I/O error, if any.
     pub task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 

@@ -20,8 +20,10 @@ pub use witness::WitnessCommand;
 #[derive(Debug, Parser)]
 #[command(name = "origine", version, about)]
 pub struct Cli {
+    /// Settings shared by every command, from flags or the environment.
     #[command(flatten)]
     pub config: Config,
+    /// The command to run.
     #[command(subcommand)]
     pub command: Command,
 }
@@ -39,6 +41,7 @@ pub enum Command {
     Keygen,
     /// Administration.
     Admin {
+        /// The administration command to run.
         #[command(subcommand)]
         command: AdminCommand,
     },
@@ -69,6 +72,7 @@ pub enum Command {
     /// The auditor's witness: check the log's new checkpoint is consistent with the last
     /// one accepted, and cosign it (exit 0 cosigned, 1 refused, 2 usage or network).
     Witness {
+        /// The witness command to run.
         #[command(subcommand)]
         command: WitnessCommand,
     },
@@ -102,6 +106,7 @@ pub enum Command {
     },
     /// Rotate or withdraw the issuer's signing keys (each change is a signed log entry).
     Keys {
+        /// The key command to run.
         #[command(subcommand)]
         command: KeysCommand,
     },

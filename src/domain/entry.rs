@@ -24,8 +24,11 @@ words! {
 /// own words, so the same word (`suspended`) reads back as the right one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EntryStatus {
+    /// The status of a certificate status entry.
     Certificate(CertificateStatus),
+    /// The status of a producer status entry.
     Producer(ProducerStatus),
+    /// What a key entry did to its key.
     Key(KeyEventKind),
 }
 

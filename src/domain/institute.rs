@@ -45,9 +45,11 @@ pub const REGIONS: &[&str] = &[
 pub struct InstituteRequest {
     /// Stable slug, e.g. `cr-milano-opera`.
     pub code: String,
+    /// The official name, e.g. `Casa di Reclusione Milano Opera`: 2 to 200 characters.
     pub name: String,
     /// One of `casa_circondariale`, `casa_di_reclusione`, `istituto_penale_minorenni`, `casa_lavoro`, `colonia_agricola`, `other`.
     pub kind: String,
+    /// The town, 1 to 100 characters.
     pub city: String,
     /// An Italian region, e.g. `Lombardia`.
     pub region: String,
@@ -56,10 +58,15 @@ pub struct InstituteRequest {
 /// A validated institute.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Institute {
+    /// Slug of 2 to 64 characters of `a-z`, `0-9` and single dashes, e.g. `cr-milano-opera`.
     pub code: String,
+    /// The official name, trimmed.
     pub name: String,
+    /// One of [`KINDS`].
     pub kind: String,
+    /// The town, trimmed.
     pub city: String,
+    /// One of [`REGIONS`], spelled as there whatever case it was given in.
     pub region: String,
 }
 

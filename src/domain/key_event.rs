@@ -23,28 +23,41 @@ words! {
 /// A key event before its place in the log is known.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyEvent {
+    /// Rotated or withdrawn.
     pub event: KeyEventKind,
+    /// The key the event is about: the new key for a rotation, the withdrawn one for a withdrawal.
     pub kid: String,
     /// The key's public key, base64url without padding.
     pub public_key: String,
     /// For a rotation, the key it replaces.
     pub previous: Option<String>,
+    /// Why, as the operator gave it.
     pub reason: String,
 }
 
 /// The signed body of a key event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct KeyEntry {
+    /// Always `origine/key/v1` ([`KEY_FORMAT`]).
     pub format: String,
+    /// 0-based index of this entry in the log.
     pub seq: u64,
+    /// Rotated or withdrawn.
     pub event: KeyEventKind,
+    /// The key the event is about: the new key for a rotation, the withdrawn one for a withdrawal.
     pub kid: String,
+    /// That key's Ed25519 public key, base64url without padding.
     pub public_key: String,
+    /// For a rotation, the kid of the key it replaces; absent for a withdrawal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
+    /// Why, as the operator gave it.
     pub reason: String,
+    /// When the event took effect: RFC 3339 UTC to the second.
     pub effective_at: String,
+    /// The issuer and the key that signed this entry.
     pub issuer: IssuerRef,
+    /// Hex hash of the previous log entry; 64 zeros for the first.
     pub prev: String,
 }
 

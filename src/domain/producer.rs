@@ -26,6 +26,7 @@ pub const LEGAL_FORMS: &[&str] = &[
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProducerRequest {
+    /// The cooperative's or company's name: 2 to 200 characters.
     pub name: String,
     /// e.g. `cooperativa_sociale`, `srl`.
     pub legal_form: String,
@@ -33,16 +34,22 @@ pub struct ProducerRequest {
     pub vat_number: String,
     /// Codes of the institutes the producer works in.
     pub institutes: Vec<String>,
+    /// Optional `http://` or `https://` address, at most 200 bytes, without spaces, `"`, `<` or `>`.
     pub website: Option<String>,
 }
 
 /// A validated producer, before it has an id.
 #[derive(Debug, Clone)]
 pub struct NewProducer {
+    /// The name, trimmed.
     pub name: String,
+    /// One of [`LEGAL_FORMS`].
     pub legal_form: String,
+    /// The partita IVA, check digit verified.
     pub vat_number: VatNumber,
+    /// Codes of the institutes it works in, trimmed, sorted and without repeats (1 to 50).
     pub institutes: Vec<String>,
+    /// Its `http(s)://` address, trimmed; absent when none or blank.
     pub website: Option<String>,
 }
 
@@ -104,15 +111,22 @@ impl NewProducer {
 /// A producer as the public directory shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Producer {
+    /// Random id: 16 characters of lower-case base32, the `{id}` of `/producers/{id}`.
     pub id: String,
+    /// The registered name.
     pub name: String,
+    /// One of [`LEGAL_FORMS`].
     pub legal_form: String,
+    /// Its partita IVA: 11 digits, no `IT` prefix.
     #[schema(value_type = String)]
     pub vat_number: VatNumber,
+    /// Codes of the institutes it works in.
     pub institutes: Vec<String>,
+    /// Its `http(s)://` address; absent when it gave none.
     pub website: Option<String>,
     /// `accredited`, `suspended` or `revoked`.
     pub status: ProducerStatus,
+    /// When it was registered: RFC 3339 UTC to the second.
     pub created_at: String,
 }
 

@@ -22,6 +22,7 @@ pub struct ScanStats {
 /// What the scan pattern of one serial suggests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
+    /// Nothing unusual about the scans.
     Normal,
     /// Probably a copied label: show a warning on the unit page and tell the institute.
     Suspicious,

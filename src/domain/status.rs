@@ -17,8 +17,11 @@ pub const STATUS_FORMAT: &str = "origine/status/v1";
 words! {
     /// The standing of a certificate; one without status entries is `valid`.
     pub enum CertificateStatus {
+        /// The certificate stands: no suspension or revocation is in force.
         Valid = "valid",
+        /// Suspended for now; a later `valid` entry lifts it.
         Suspended = "suspended",
+        /// Revoked for good: no later status entry is accepted.
         Revoked = "revoked",
     }
 }
@@ -26,7 +29,9 @@ words! {
 words! {
     /// What a W3C Bitstring Status List of a credential says (`statusPurpose`).
     pub enum StatusPurpose {
+        /// The list's bit set means the credential is revoked.
         Revocation = "revocation",
+        /// The list's bit set means the credential is suspended.
         Suspension = "suspension",
     }
 }
@@ -34,8 +39,11 @@ words! {
 words! {
     /// The standing of a producer; one without status entries is `accredited`.
     pub enum ProducerStatus {
+        /// In the register and trusted: its certificates can be valid.
         Accredited = "accredited",
+        /// Suspended for now; a later `accredited` entry lifts it.
         Suspended = "suspended",
+        /// Revoked for good: no later status entry is accepted.
         Revoked = "revoked",
     }
 }
@@ -43,7 +51,9 @@ words! {
 words! {
     /// What a status entry is about.
     pub enum Subject {
+        /// A certificate, named by its id.
         Certificate = "certificate",
+        /// A producer, named by its id.
         Producer = "producer",
     }
 }
@@ -62,7 +72,9 @@ impl Subject {
 /// cannot disagree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NewStatus {
+    /// A certificate's new standing.
     Certificate(CertificateStatus),
+    /// A producer's new standing.
     Producer(ProducerStatus),
 }
 
@@ -119,8 +131,11 @@ pub struct StatusRequest {
 /// A validated status change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusChange {
+    /// The certificate id or producer id the change is about.
     pub id: String,
+    /// The standing the change sets.
     pub status: NewStatus,
+    /// Why, trimmed: 3 to 500 characters, shown to the public.
     pub reason: String,
 }
 
@@ -174,16 +189,25 @@ impl StatusChange {
 /// The signed body of a status change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct StatusEntry {
+    /// Always `origine/status/v1` ([`STATUS_FORMAT`]).
     pub format: String,
+    /// 0-based index of this entry in the log.
     pub seq: u64,
+    /// The certificate id, for a certificate's status; absent for a producer's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<String>,
+    /// The producer id, for a producer's status; absent for a certificate's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub producer: Option<String>,
+    /// The new standing, as a [`CertificateStatus`] or [`ProducerStatus`] word.
     pub status: String,
+    /// Why, as the public reads it.
     pub reason: String,
+    /// When the change took effect: RFC 3339 UTC to the second.
     pub effective_at: String,
+    /// The issuer and the key that signed this entry.
     pub issuer: IssuerRef,
+    /// Hex hash of the previous log entry; 64 zeros for the first.
     pub prev: String,
 }
 

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 pub struct FieldError {
     /// Path of the field in the request, e.g. `claims.detained_workers`.
     pub field: String,
+    /// What is wrong with it, e.g. `must be at least 1`.
     pub message: String,
 }
 

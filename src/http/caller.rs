@@ -55,6 +55,7 @@ pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age_seconds: i6
 /// The caller of the API: a bearer token, or (for reading only) a signed-in user.
 #[derive(Debug, Clone)]
 pub struct Caller {
+    /// The token's record; for a signed-in user, one made from the account (its id, role, producer, and email as label).
     pub record: TokenRecord,
     /// How the admin action trail names this caller: `token:ID` or `user:EMAIL`.
     actor: Actor,
@@ -154,6 +155,7 @@ impl FromRequestParts<AppState> for Caller {
 /// Who is looking at a page: a signed-in user, or nobody.
 #[derive(Debug, Clone, Default)]
 pub struct Viewer {
+    /// The session of a signed-in user; `None` for a visitor.
     pub session: Option<SessionRecord>,
     /// The CSRF cookie sent with the request, for forms shown before login.
     anon_csrf: Option<String>,

@@ -21,9 +21,13 @@ pub struct Problem {
     /// A URI naming the kind of problem.
     #[serde(rename = "type")]
     pub kind: String,
+    /// The HTTP status's reason phrase, e.g. `Unprocessable Entity`.
     pub title: String,
+    /// The HTTP status code, the same as the response's.
     pub status: u16,
+    /// What went wrong, in a sentence for the client; never a server fault's cause.
     pub detail: String,
+    /// Each invalid field and why (validation, conflicts, csrf); omitted when empty.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
 }
@@ -111,15 +115,21 @@ pub fn document_problems(openapi: &mut utoipa::openapi::OpenApi) {
 /// Everything a handler can fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
+    /// 422: fields that fail the rules, each named.
     #[error("invalid request")]
     Validation(#[from] ValidationErrors),
+    /// 400: a request that cannot be read (bad JSON, parameter, or path).
     #[error("{detail}")]
     BadRequest {
+        /// What is wrong, for the problem's `detail`.
         detail: String,
+        /// The fields at fault, if any can be named.
         errors: Vec<FieldError>,
     },
+    /// 401 with `WWW-Authenticate: Bearer`: no token, or one the store does not know.
     #[error("missing or unknown API token")]
     Unauthorized,
+    /// 403: the caller is known but may not do this; the string says why.
     #[error("{0}")]
     Forbidden(String),
     /// A form came without the token of the page that showed it.
@@ -127,20 +137,34 @@ pub enum AppError {
         "the form's csrf token is missing or does not match; reload the page and send it again"
     )]
     Csrf,
+    /// 404: the string names what was not found.
     #[error("{0}")]
     NotFound(String),
+    /// 405.
     #[error("this endpoint does not accept that method")]
     MethodNotAllowed,
+    /// 429: the client's rate limit is spent.
     #[error("too many requests from this client; slow down")]
     TooManyRequests,
+    /// 409: a unique value is taken or the register's state forbids the change.
     #[error("{detail}")]
-    Conflict { field: &'static str, detail: String },
+    Conflict {
+        /// The field at fault, e.g. `vat_number` or `lot_code`.
+        field: &'static str,
+        /// What conflicts, for the problem's `detail`.
+        detail: String,
+    },
+    /// 413: the body is over the limit, in bytes.
     #[error("request body is larger than {0} bytes")]
     TooLarge(usize),
+    /// 415: the string says which media type was expected.
     #[error("{0}")]
     UnsupportedMediaType(String),
+    /// 503 with `Retry-After: 5`: the database is busy or unreachable; the cause goes to
+    /// the log only.
     #[error("the service cannot answer right now")]
     Unavailable(String),
+    /// 500: a server fault; the cause goes to the log, never to the client.
     #[error("internal error")]
     Internal(String),
 }

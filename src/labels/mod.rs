@@ -34,11 +34,15 @@ mod tests;
 pub struct LabelData {
     /// The certificate URL encoded in the QR code.
     pub url: String,
+    /// The product name.
     pub product: String,
+    /// The producer's lot code.
     pub lot_code: String,
     /// Serial number of this unit within the lot, as `(n, of)`: printed "n. 17/2000".
     pub serial: Option<(u64, u64)>,
+    /// The producer's name.
     pub producer: String,
+    /// The name of the institute where the lot was made.
     pub institute: String,
 }
 
@@ -202,23 +206,39 @@ pub const PNG_DPI: std::ops::RangeInclusive<u32> = 72..=1200;
 /// Why labels could not be produced.
 #[derive(Debug, thiserror::Error)]
 pub enum LabelError {
+    /// The batch holds no label.
     #[error("no labels to print")]
     Empty,
+    /// More than [`MAX_LABELS`] labels in one document; holds how many were asked for.
     #[error("{0} labels in one document; at most {MAX_LABELS} are allowed, split the batch")]
     TooMany(usize),
+    /// A URL longer than any QR code holds.
     #[error("label {index}: the URL is too long for a QR code")]
-    UrlTooLong { index: usize },
+    UrlTooLong {
+        /// 0-based position of the label in the batch.
+        index: usize,
+    },
+    /// The QR code would print with modules under 0.3 mm, too small for a phone to read
+    /// reliably.
     #[error(
         "label {index}: the URL needs a QR code with modules of {module_mm:.2} mm on this label, \
          smaller than the {min_mm:.2} mm a phone camera reads reliably; use a shorter URL or \
          a larger label",
         min_mm = plan::MIN_MODULE_MM
     )]
-    TooDense { index: usize, module_mm: f64 },
+    TooDense {
+        /// 0-based position of the label in the batch.
+        index: usize,
+        /// The module size this label would get, in millimetres.
+        module_mm: f64,
+    },
+    /// A PNG resolution outside [`PNG_DPI`]; holds the dpi asked for.
     #[error("{0} dpi is outside the supported range of 72 to 1200 dpi")]
     Dpi(u32),
+    /// Embedding the font in the PDF failed (a server fault).
     #[error("font subsetting failed: {0}")]
     Font(String),
+    /// Writing the PNG failed (a server fault).
     #[error("PNG encoding failed: {0}")]
     Png(String),
 }

@@ -24,10 +24,13 @@ pub const MAX_PASSWORD: usize = 256;
 /// Why an account operation failed. Nothing was written.
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
+    /// Fields that fail the rules, each named.
     #[error(transparent)]
     Invalid(#[from] ValidationErrors),
+    /// Storage failed, or the email is taken ([`StoreError::Conflict`]).
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The password could not be hashed or checked.
     #[error(transparent)]
     Hash(#[from] HashError),
 }
@@ -35,10 +38,13 @@ pub enum AccountError {
 /// A new account as an admin asks for it.
 #[derive(Debug, Clone, Default)]
 pub struct UserRequest {
+    /// The sign-in address; lower-cased, one `@`, no spaces, at most 254 characters.
     pub email: String,
+    /// 10 to 256 characters; only its argon2id hash is stored.
     pub password: String,
     /// A role's name, checked with the other fields (an unknown one is a field error).
     pub role: String,
+    /// The producer a `producer` account acts for; must be absent for other roles.
     pub producer_id: Option<String>,
 }
 
@@ -162,7 +168,9 @@ pub async fn create_user(store: &Store, request: &UserRequest) -> Result<UserRec
 /// A session just opened: the secret goes into the cookie and nowhere else.
 #[derive(Debug, Clone)]
 pub struct NewLogin {
+    /// The session cookie's value; only its SHA-256 is stored.
     pub secret: String,
+    /// The session as stored, with its account and CSRF token.
     pub session: SessionRecord,
 }
 

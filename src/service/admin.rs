@@ -85,12 +85,16 @@ pub enum AdminError {
     /// The change is not allowed in the register's current state.
     #[error("{0}")]
     NotAllowed(String),
+    /// Fields that fail the rules, each named.
     #[error(transparent)]
     Invalid(#[from] ValidationErrors),
+    /// Creating a web account failed.
     #[error(transparent)]
     Account(#[from] AccountError),
+    /// The status entry was not appended to the log.
     #[error(transparent)]
     Issue(#[from] IssueError),
+    /// Storage failed, or a unique value is taken ([`StoreError::Conflict`]).
     #[error(transparent)]
     Store(#[from] StoreError),
 }

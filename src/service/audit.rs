@@ -21,18 +21,26 @@ const PAGE: u64 = 1000;
 /// One entry that failed, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditFailure {
+    /// The entry's position; for a tree node its first leaf, for a checkpoint its size,
+    /// for the log the next position expected.
     pub seq: u64,
     /// The entry's kind, or `tree`, `checkpoint` or `log`.
     pub kind: String,
+    /// What the entry is about (certificate or producer id, kid), `node L/N`, `size N`,
+    /// or empty for the log.
     pub subject: String,
+    /// What is wrong, in a sentence.
     pub reason: String,
 }
 
 /// The outcome of an audit.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct AuditReport {
+    /// Log entries read.
     pub entries: u64,
+    /// Stored checkpoints checked.
     pub checkpoints: u64,
+    /// Everything that failed, in the order found.
     pub failures: Vec<AuditFailure>,
 }
 
@@ -49,12 +57,17 @@ impl AuditReport {
 pub struct AuditRun {
     /// When it finished (RFC 3339).
     pub at: String,
+    /// Log entries read; 0 when it could not run.
     pub entries: u64,
+    /// Stored checkpoints checked; 0 when it could not run.
     pub checkpoints: u64,
+    /// True when it ran and nothing failed.
     pub clean: bool,
     /// The first failures (at most 20) when not clean.
     pub failures: Vec<AuditFailure>,
+    /// How many failures there were in all.
     pub failure_count: usize,
+    /// How long it took, in milliseconds.
     pub millis: u128,
     /// Why the audit could not run at all (storage failure), if it could not.
     pub error: Option<String>,

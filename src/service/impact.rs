@@ -43,7 +43,9 @@ pub struct Figures {
     pub detained_workers_at_least: u64,
     /// All workers summed over lots (same caveat as `detained_worker_lots`).
     pub worker_lots: u64,
+    /// Work hours claimed, summed over the counted lots.
     pub work_hours: u64,
+    /// Training hours claimed, summed over the counted lots.
     pub training_hours: u64,
     /// Lots left out because the certificate or its producer is suspended.
     pub suspended_certificates: u64,
@@ -58,6 +60,7 @@ pub struct ImpactRow {
     pub key: String,
     /// What to show: region, institute name, producer name or `YYYY-MM`.
     pub label: String,
+    /// What the group's lots add up to (flattened into the row in JSON).
     #[serde(flatten)]
     pub figures: Figures,
 }
@@ -65,12 +68,14 @@ pub struct ImpactRow {
 /// The figures a query asked for.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ImpactReport {
+    /// The query as validated: period, filters and grouping.
     pub query: ImpactQuery,
     /// Entries of the log the figures were computed from (`0..log_size`), so they can be
     /// reproduced against the checkpoint of that size.
     pub log_size: u64,
     /// Sorted by month, or by detained worker-lots (most first) and then label.
     pub rows: Vec<ImpactRow>,
+    /// Every selected lot added up, whatever its group.
     pub totals: Figures,
     /// Certificate entries whose body could not be read (run `origine audit`).
     pub unreadable_entries: u64,
@@ -79,10 +84,15 @@ pub struct ImpactReport {
 /// A figure to chart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Measure {
+    /// [`Figures::certificates`].
     Certificates,
+    /// [`Figures::units`].
     Units,
+    /// [`Figures::detained_worker_lots`].
     DetainedWorkerLots,
+    /// [`Figures::work_hours`].
     WorkHours,
+    /// [`Figures::training_hours`].
     TrainingHours,
 }
 

@@ -25,18 +25,24 @@ const MAX_BATCH: usize = 512;
 /// What to sign once the entry's place in the log is known.
 #[derive(Debug, Clone)]
 pub enum Draft {
+    /// A lot's certificate.
     Certificate(Box<CertificateDraft>),
+    /// A certificate's or producer's status change.
     Status(StatusChange),
+    /// A key rotation or withdrawal.
     Key(KeyEvent),
 }
 
 /// Why an issuance did not happen. Nothing was written in any case.
 #[derive(Debug, thiserror::Error)]
 pub enum IssueError {
+    /// The entry breaks a rule checked inside the append; the rest of its batch went on.
     #[error(transparent)]
     Rejected(#[from] Rejection),
+    /// The batch's transaction failed and was rolled back; the cause, as text.
     #[error("storage failed: {0}")]
     Store(String),
+    /// The issuing task has stopped (shutdown, or it failed); nothing was taken.
     #[error("the issuer has stopped")]
     Closed,
 }

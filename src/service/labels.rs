@@ -156,6 +156,8 @@ pub async fn source_of(store: &Store, client: &str) -> Result<(String, String)> 
 pub struct UnitScan {
     /// The serial as scanned (AI 21 is a string; see [`crate::domain::serial`]).
     pub serial: String,
+    /// The `t` of the label's URL as received (a genuine one is 16 characters of lower-case
+    /// base32); `None` when the URL had none.
     pub token: Option<String>,
     /// The client's address (hashed with the day's salt before anything is stored).
     pub client: String,

@@ -225,6 +225,7 @@ pub enum CosignError {
     /// No line is a valid cosignature by a witness this log accepts.
     #[error("no valid cosignature from a witness this log accepts")]
     NoWitness,
+    /// Reading the checkpoint or storing the cosignatures failed.
     #[error(transparent)]
     Store(#[from] StoreError),
 }

@@ -26,6 +26,7 @@ pub enum HashError {
     /// Every hasher stayed busy for longer than a request waits.
     #[error("every password hasher is busy; try again shortly")]
     Busy,
+    /// argon2 failed, or a hasher stopped or panicked; the cause, as text.
     #[error("password hashing: {0}")]
     Failed(String),
 }

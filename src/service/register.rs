@@ -10,12 +10,17 @@ use super::issuer::{Draft, IssueError, Issuer};
 /// Why a lot was not registered. Nothing was written in any case.
 #[derive(Debug, thiserror::Error)]
 pub enum RegisterError {
+    /// Fields that fail the rules, each named (an institute the producer does not work in
+    /// included).
     #[error(transparent)]
     Invalid(#[from] ValidationErrors),
+    /// The producer does not exist or is not accredited; the string says which.
     #[error("{0}")]
     NotAllowed(String),
+    /// The certificate was not appended to the log.
     #[error(transparent)]
     Issue(#[from] IssueError),
+    /// Storage failed, or a unique value is taken ([`StoreError::Conflict`]).
     #[error(transparent)]
     Store(#[from] StoreError),
 }

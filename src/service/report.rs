@@ -15,10 +15,16 @@ use crate::store::{LogEntry, Result, Store};
 /// Results of the individual checks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Checks {
+    /// The Ed25519 signature verifies under a key of the keys document that may verify it.
     pub signature: bool,
+    /// `hash` is the SHA-256 of the body's JCS bytes.
     pub hash: bool,
+    /// The body's `seq` is its log position and its `prev` the hash of the entry before.
     pub chain: bool,
+    /// The entry is in the Merkle tree: of the latest checkpoint covering it, else of the
+    /// tree as stored now.
     pub inclusion: bool,
+    /// The producer's latest signed status is `accredited` (or it has none).
     pub producer_accredited: bool,
     /// `ok`, `not_serialised`, `unknown`, `out_of_range` or `suspicious`.
     pub serial: SerialCheck,
@@ -29,23 +35,32 @@ pub struct Checks {
 pub struct StatusChangeView {
     /// `certificate` or `producer`.
     pub subject: Subject,
+    /// The status set: a certificate's or a producer's word.
     pub status: String,
+    /// Why, as the admin wrote it for the public.
     pub reason: String,
+    /// When it took effect: RFC 3339 UTC to the second.
     pub effective_at: String,
+    /// The status entry's position in the log; the history is in this order.
     pub seq: u64,
 }
 
 /// `GET /api/v1/verify/{id}`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Report {
+    /// The certificate id asked about.
     pub id: String,
     /// `valid`, `suspended`, `revoked`; `suspicious` when the unit label looks copied;
     /// `invalid` when a check failed.
     pub status: ReportStatus,
+    /// Each check on its own.
     pub checks: Checks,
+    /// The signed certificate body, as stored.
     #[schema(value_type = Object)]
     pub certificate: Value,
+    /// The certificate's and its producer's verified status entries, oldest first.
     pub status_history: Vec<StatusChangeView>,
+    /// Every failed check and standing problem, in English sentences; empty when none.
     pub warnings: Vec<String>,
 }
 

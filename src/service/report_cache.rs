@@ -39,7 +39,9 @@ pub const CAPACITY: usize = 4096;
 /// A report with its JSON, and its HTML page once one was asked for.
 #[derive(Debug)]
 pub struct CachedReport {
+    /// The report as computed.
     pub report: Report,
+    /// The report serialised, as `GET /api/v1/verify/{id}` sends it.
     pub json: Bytes,
     /// The page as a visitor who is not signed in sees it, one per page language. Pages
     /// of signed-in users carry their own menu and CSRF token and are never remembered.

@@ -49,8 +49,10 @@ pub enum StoreError {
     /// A unique key is taken; the string names the field.
     #[error("{0} already exists")]
     Conflict(&'static str),
+    /// The database failed or refused a query.
     #[error("database: {0}")]
     Database(sqlx::Error),
+    /// Applying the migrations in `migrations/` failed.
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// The stored tree is missing a node it must have, or holds a malformed one.
@@ -63,6 +65,7 @@ pub enum StoreError {
     /// The caller could not sign an entry; the whole batch is rolled back.
     #[error("sealing an entry failed: {0}")]
     Seal(String),
+    /// `DATABASE_URL` starts with neither `sqlite:` nor `postgres://` (or `postgresql://`).
     #[error("unsupported DATABASE_URL {0:?}: use sqlite://PATH or postgres://…")]
     UnsupportedUrl(String),
     /// The operation exists for the other database only.

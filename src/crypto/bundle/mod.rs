@@ -36,6 +36,7 @@ pub struct Bundle {
 pub struct Inclusion {
     /// The entry's index in the log (its `seq`).
     pub index: u64,
+    /// Size of the checkpoint's tree, which the proof is against.
     pub tree_size: u64,
     /// Hex hashes, leaf to root.
     pub proof: Vec<String>,
@@ -46,18 +47,24 @@ pub struct Inclusion {
 /// The issuer's public keys, as served at `/.well-known/origine-keys.json`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct KeysDocument {
+    /// The issuer name, which is also the log origin the kids are computed with.
     pub issuer: String,
+    /// Every key the issuer has had, oldest first; withdrawn ones included, marked so.
     pub keys: Vec<PublicKeyEntry>,
 }
 
 /// One public key and its validity.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PublicKeyEntry {
+    /// Hex C2SP key ID: `SHA-256(issuer ‖ 0x0A ‖ 0x01 ‖ public_key)[:4]`, 8 hex digits.
     pub kid: String,
+    /// Always `Ed25519`.
     pub alg: String,
     /// The 32-byte Ed25519 public key, base64url without padding.
     pub public_key: String,
+    /// When the key was created: what it signed earlier is not trusted (RFC 3339 UTC).
     pub not_before: String,
+    /// When it was retired: what it signed later is not trusted; `null` while it is active.
     pub not_after: Option<String>,
     /// `active`, `retired` or `withdrawn`.
     pub status: String,

@@ -18,6 +18,7 @@ use crate::time_fmt;
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SigningKeyFile {
+    /// Always `Ed25519`; any other value is refused.
     pub alg: String,
     /// The 32-byte Ed25519 seed, base64url without padding; erased when the key is retired.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -25,6 +26,7 @@ pub struct SigningKeyFile {
     /// The public key, base64url without padding (kept after the seed is erased).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_key: Option<String>,
+    /// When the key was made: RFC 3339 UTC, its `not_before`.
     pub created_at: String,
     /// `active`, `retired` or `withdrawn`.
     pub status: String,

@@ -23,22 +23,46 @@ pub use ring::{Keyring, LoadedKey};
 /// Why keys could not be loaded or created.
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
+    /// A key file readable by group or others.
     #[error(
         "key file {path} is readable by group or others (mode {mode:o}); run `chmod 600 {path}`"
     )]
-    Permissions { path: String, mode: u32 },
+    Permissions {
+        /// The key file.
+        path: String,
+        /// Its Unix permission bits.
+        mode: u32,
+    },
+    /// A key file that cannot be read as a key.
     #[error("key file {path}: {message}")]
-    Malformed { path: String, message: String },
+    Malformed {
+        /// The key file.
+        path: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// No active key with its seed in the directory (or no key of the kid asked for); the
+    /// string names the directory.
     #[error("no signing key in {0}; create one with `origine keygen`")]
     NoKey(String),
+    /// An active key is already there, so none was made; `origine keys rotate` adds one.
     #[error("an active signing key already exists in {dir} (kid {kid})")]
-    AlreadyExists { dir: String, kid: String },
+    AlreadyExists {
+        /// The keys directory.
+        dir: String,
+        /// The active key's kid.
+        kid: String,
+    },
+    /// Reading or writing the keys directory failed.
     #[error("keys directory {path}: {source}")]
     Io {
+        /// The directory or file.
         path: String,
+        /// The operating system's error.
         #[source]
         source: std::io::Error,
     },
+    /// The operating system's random source failed while making a key.
     #[error("random number generator failed: {0}")]
     Random(String),
 }

@@ -14,13 +14,19 @@ use crate::crypto::bundle::{KeysDocument, PublicKeyEntry};
 /// One loaded key.
 #[derive(Debug, Clone)]
 pub struct LoadedKey {
+    /// The Ed25519 public key.
     pub public: VerifyingKey,
     /// Present while the key may sign (active keys).
     pub signing: Option<SigningKey>,
+    /// The `.key` file it was read from.
     pub path: PathBuf,
+    /// Hex C2SP key ID under the issuer name: 8 hex digits.
     pub kid: String,
+    /// When the key was made: RFC 3339 UTC.
     pub created_at: String,
+    /// `active`, `retired` or `withdrawn`.
     pub status: String,
+    /// When it stopped signing: RFC 3339 UTC; `None` while it is active.
     pub retired_at: Option<String>,
 }
 

@@ -32,11 +32,13 @@ const MAX_FRAGMENT_CHARS: usize = 1024;
 pub struct SignedLabel {
     /// Key ID of the signing key: 8 lower-case hex digits.
     pub kid: String,
+    /// The certificate of the unit's lot.
     pub certificate_id: String,
     /// Product name, at most [`MAX_NAME_BYTES`] bytes once signed.
     pub product: String,
     /// Lot code, as in AI 10 of the Digital Link: 1–20 characters of GS1 set 82.
     pub lot: String,
+    /// The unit number, 1 to the lot's quantity.
     pub serial: u64,
     /// Producer name, at most [`MAX_NAME_BYTES`] bytes once signed.
     pub producer: String,
@@ -47,13 +49,18 @@ pub struct SignedLabel {
 /// Why a label could not be signed, parsed or verified.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LabelTokenError {
+    /// A field the label cannot carry, so it was not signed.
     #[error("{field}: {reason}")]
     Field {
+        /// The field at fault, e.g. `kid` or `lot`.
         field: &'static str,
+        /// What is wrong with it.
         reason: &'static str,
     },
+    /// A fragment that is not a signed label: wrong encoding, truncated, bad UTF-8.
     #[error("malformed label token: {0}")]
     Malformed(&'static str),
+    /// The Ed25519 signature does not verify under the key given.
     #[error("label signature does not verify with this key")]
     BadSignature,
 }

@@ -40,33 +40,63 @@ pub struct DigitalLink {
 /// Why a Digital Link path was rejected; each message names the part at fault.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LinkError {
+    /// The path does not start with `/01/`.
     #[error("gtin: missing; the path must start with /01/ followed by the GTIN")]
     MissingGtin,
+    /// The first AI is not 01; holds up to 16 characters of what was there.
     #[error("primary key: must be 01 (GTIN), found {0:?}")]
     NotGtin(String),
+    /// The GTIN is not 8, 12, 13 or 14 digits.
     #[error("gtin: must be 8, 12, 13 or 14 digits")]
     GtinFormat,
+    /// The GTIN's GS1 mod-10 check digit is wrong.
     #[error("gtin: wrong check digit")]
     GtinCheckDigit,
+    /// A lot or serial segment is empty.
     #[error("{ai}: value is empty")]
-    EmptyValue { ai: &'static str },
+    EmptyValue {
+        /// The AI whose value is at fault: `10` or `21`.
+        ai: &'static str,
+    },
+    /// A lot or serial is over 20 characters once decoded.
     #[error("{ai}: value is longer than 20 characters")]
-    TooLong { ai: &'static str },
+    TooLong {
+        /// The AI whose value is at fault: `10` or `21`.
+        ai: &'static str,
+    },
+    /// A `%` that does not start a two-hex-digit escape.
     #[error("{ai}: invalid percent-encoding")]
-    BadPercentEncoding { ai: &'static str },
+    BadPercentEncoding {
+        /// The AI whose value is at fault: `10` or `21`.
+        ai: &'static str,
+    },
+    /// A lot or serial holds a character outside GS1 character set 82.
     #[error("{ai}: character {ch:?} is not in the GS1 AI encodable character set 82")]
-    BadCharacter { ai: &'static str, ch: char },
+    BadCharacter {
+        /// The AI whose value is at fault: `10` or `21`.
+        ai: &'static str,
+        /// The first character refused; U+FFFD for an encoded byte above 0x7F.
+        ch: char,
+    },
+    /// A valid GS1 key qualifier Origine does not use: `22` (consumer product variant).
     #[error("{0}: unsupported qualifier (only 10, lot, and 21, serial, are used)")]
     UnsupportedQualifier(&'static str),
+    /// An AI that is no key qualifier of 01; holds up to 16 characters of it.
     #[error("{0:?}: not a key qualifier of GTIN (01); data attributes belong in the query string")]
     UnknownAi(String),
+    /// The same AI twice in the path (`01`, `10` or `21`).
     #[error("{0}: repeated")]
     Repeated(&'static str),
+    /// Key qualifiers out of the order 22, 10, 21 the standard fixes.
     #[error("qualifier order: {later} must come after {earlier}")]
     QualifierOrder {
+        /// The AI that came second but belongs first.
         earlier: &'static str,
+        /// The AI that came first but belongs second.
         later: &'static str,
     },
+    /// An empty segment where an AI should be (a doubled or trailing `/`); holds up to 16
+    /// characters of what follows it.
     #[error("trailing segment {0:?} after the last value")]
     Trailing(String),
 }

@@ -13,14 +13,20 @@ pub const EMPLOYMENT: &[&str] = &["employee", "apprentice", "traineeship", "self
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClaimsRequest {
+    /// Detained people who worked on the lot: at least 1, at most `total_workers`.
     pub detained_workers: u32,
+    /// Everyone who worked on the lot, detained or not: 1 to 100 000.
     pub total_workers: u32,
+    /// Hours of work that went into the lot: 1 to 100 000 000.
     pub work_hours: u64,
+    /// Hours of training given while making the lot: 0 (the default) to 100 000 000.
     #[serde(default)]
     pub training_hours: u64,
     /// `employee`, `apprentice`, `traineeship` or `self_employed`.
     pub employment: String,
+    /// Optional free text for the public, up to 2000 characters; newlines allowed.
     pub statement: Option<String>,
+    /// Documents backing the claims, at most 20; none by default.
     #[serde(default)]
     pub evidence: Vec<EvidenceRequest>,
 }
@@ -29,6 +35,7 @@ pub struct ClaimsRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EvidenceRequest {
+    /// What the document is, e.g. `payroll summary Oct 2026`: 1 to 200 characters.
     pub label: String,
     /// Hex SHA-256 of the document.
     pub sha256: String,
@@ -37,13 +44,20 @@ pub struct EvidenceRequest {
 /// The claims as the certificate states them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Claims {
+    /// Detained people who worked on the lot, at least 1.
     pub detained_workers: u32,
+    /// Everyone who worked on the lot, never fewer than `detained_workers`.
     pub total_workers: u32,
+    /// Hours of work that went into the lot; at least 1.
     pub work_hours: u64,
+    /// Hours of training given while making the lot; may be 0.
     pub training_hours: u64,
+    /// One of [`EMPLOYMENT`]: `employee`, `apprentice`, `traineeship` or `self_employed`.
     pub employment: String,
+    /// The producer's statement, trimmed; absent when none or blank.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statement: Option<String>,
+    /// The evidence documents by label and hex SHA-256 (lower case); omitted when empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<EvidenceRequest>,
 }

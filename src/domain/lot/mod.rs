@@ -47,10 +47,13 @@ pub const MAX_QUANTITY: u64 = 10_000_000;
 pub struct LotRequest {
     /// Code of the institute where the lot was made.
     pub institute: String,
+    /// The product made.
     pub product: ProductRequest,
     /// The producer's own lot code, unique per producer.
     pub lot_code: String,
+    /// How many `unit`s the lot holds, 1 to 10 000 000 ([`MAX_QUANTITY`]).
     pub quantity: u64,
+    /// What `quantity` counts: one of [`UNITS`].
     pub unit: String,
     /// `YYYY-MM-DD`.
     pub produced_from: String,
@@ -59,6 +62,7 @@ pub struct LotRequest {
     /// Each unit gets its own numbered label.
     #[serde(default)]
     pub serialised: bool,
+    /// The social-impact claims about the lot.
     pub claims: ClaimsRequest,
 }
 
@@ -66,7 +70,9 @@ pub struct LotRequest {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProductRequest {
+    /// Shown on the certificate and the label: 2 to 200 characters.
     pub name: String,
+    /// One of [`CATEGORIES`], e.g. `food`.
     pub category: String,
     /// GTIN-8/12/13/14 with a valid check digit.
     pub gtin: Option<String>,
@@ -75,8 +81,11 @@ pub struct ProductRequest {
 /// The product as the certificate states it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Product {
+    /// The product name, trimmed.
     pub name: String,
+    /// One of [`CATEGORIES`].
     pub category: String,
+    /// The GTIN as the producer gave it (8, 12, 13 or 14 digits); absent when the product has none.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<String>)]
     pub gtin: Option<Gtin>,
@@ -85,14 +94,23 @@ pub struct Product {
 /// A lot that passed every rule that needs no database.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidLot {
+    /// Code of the institute where the lot was made, trimmed; that it exists is checked against the store.
     pub institute: String,
+    /// The product, validated.
     pub product: Product,
+    /// The producer's lot code; with a GTIN, at most 20 characters (GS1 AI 10).
     pub lot_code: LotCode,
+    /// How many units, 1 to [`MAX_QUANTITY`].
     pub quantity: u64,
+    /// One of [`UNITS`].
     pub unit: String,
+    /// First day of production, `YYYY-MM-DD`, not in the future.
     pub produced_from: String,
+    /// Last day of production, `YYYY-MM-DD`, not before `produced_from` nor in the future.
     pub produced_to: String,
+    /// Whether each unit gets its own numbered label.
     pub serialised: bool,
+    /// The validated claims.
     pub claims: Claims,
 }
 

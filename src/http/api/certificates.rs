@@ -159,13 +159,21 @@ pub struct BulkRequest {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum BulkItem {
+    /// The verification report of a known certificate.
     Report(Report),
-    Missing { id: String, error: String },
+    /// No certificate has this id.
+    Missing {
+        /// The id as asked for, trimmed.
+        id: String,
+        /// Why there is no report: `no certificate with this id`.
+        error: String,
+    },
 }
 
 /// Bulk verification response, in the order of the request.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BulkResponse {
+    /// One item per requested id, in the same order.
     pub reports: Vec<BulkItem>,
 }
 

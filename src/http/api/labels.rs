@@ -191,7 +191,9 @@ pub async fn single(
 /// Scan statistics of a lot's unit labels.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LotScans {
+    /// The lot's id.
     pub lot: String,
+    /// Id of the lot's certificate, which its unit labels point at.
     pub certificate_id: String,
     /// Per serial, most scanned first (at most 1000).
     pub serials: Vec<SerialScans>,

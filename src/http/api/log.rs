@@ -67,10 +67,15 @@ pub struct InclusionQuery {
 /// An RFC 9162 inclusion proof (hex hashes).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct InclusionResponse {
+    /// 0-based index of the entry proved.
     pub index: u64,
+    /// Size of the tree the proof is against.
     pub tree_size: u64,
+    /// Hex `SHA-256(0x00 ‖ JCS(entry))` of the entry.
     pub leaf_hash: String,
+    /// Hex sibling hashes from the leaf up, as RFC 9162 §2.1.3 orders them.
     pub proof: Vec<String>,
+    /// Hex root hash of the tree of `tree_size` entries.
     pub root: String,
 }
 
@@ -130,8 +135,11 @@ pub struct ConsistencyQuery {
 /// An RFC 9162 consistency proof (hex hashes).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ConsistencyResponse {
+    /// Size of the older tree.
     pub first: u64,
+    /// Size of the newer tree.
     pub second: u64,
+    /// Hex hashes of the RFC 9162 §2.1.4 consistency proof; empty when the sizes are equal.
     pub proof: Vec<String>,
 }
 

@@ -20,7 +20,9 @@ use crate::store::LotRecord;
 /// A registered lot and its signed certificate.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LotCreated {
+    /// The lot as stored; `lot.id` names it in later calls.
     pub lot: LotRecord,
+    /// The lot's signed certificate, as `GET /api/v1/certificates/{id}` serves it.
     pub bundle: Bundle,
 }
 

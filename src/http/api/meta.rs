@@ -42,20 +42,25 @@ pub struct EntriesQuery {
 /// One log entry: `entry` is the JSON object whose JCS bytes are the Merkle leaf.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EntryView {
+    /// 0-based position in the log.
     pub index: u64,
     /// Hex `SHA-256(0x00 ‖ JCS(entry))`.
     pub leaf_hash: String,
+    /// The signed body: a certificate, status or key entry.
     #[schema(value_type = Object)]
     pub entry: Value,
     /// Hex SHA-256 of the entry's JCS bytes (what the next entry's `prev` names).
     pub hash: String,
+    /// Ed25519 signature over the entry's JCS bytes, base64url without padding.
     pub signature: String,
+    /// Hex C2SP key ID of the key that signed.
     pub kid: String,
 }
 
 /// Log entries in `[start, end)`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EntriesResponse {
+    /// The entries in index order.
     pub entries: Vec<EntryView>,
 }
 
@@ -103,7 +108,9 @@ pub async fn log_entries(
 /// Health of the service.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Health {
+    /// Always `ok` (a failing database is a 503 problem instead).
     pub status: String,
+    /// Number of entries in the log.
     pub log_size: u64,
 }
 

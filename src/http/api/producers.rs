@@ -67,8 +67,11 @@ pub struct TokenRequest {
 /// A new token: the secret is shown this once.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct NewTokenResponse {
+    /// The bearer token, `org_` and 43 base64url characters; only its hash is kept.
     pub token: String,
+    /// The token's id, for listings and the admin trail.
     pub id: String,
+    /// The producer the token acts for.
     pub producer_id: Option<String>,
 }
 

@@ -9,11 +9,17 @@ use crate::domain::FieldError;
 /// How a field is entered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Kind {
+    /// A one-line `<input type="text">`.
     Text,
+    /// An `<input type="email">`.
     Email,
+    /// An `<input type="number">` of whole numbers from 0.
     Number,
+    /// An `<input type="date">`, sent as `YYYY-MM-DD`.
     Date,
+    /// A `<textarea>` of three rows, for text with newlines.
     Textarea,
+    /// One checkbox sent as `1` when ticked.
     Checkbox,
     /// Options as (value, label).
     Select(Vec<(String, String)>),
@@ -28,15 +34,22 @@ pub struct Field {
     pub scope: &'static str,
     /// The name sent back, and the API's field path (`claims.work_hours`).
     pub name: &'static str,
+    /// The visible label, in the page's language.
     pub label: &'static str,
+    /// A line of help under the label, in the page's language; empty for none.
     pub hint: &'static str,
+    /// How the field is entered.
     pub kind: Kind,
+    /// What the field shows: empty at first, what was sent after an error.
     pub value: String,
+    /// Whether the browser asks for a value; optional fields are marked so.
     pub required: bool,
+    /// The message shown beside the field, in the page's language; `None` when it is fine.
     pub error: Option<String>,
 }
 
 impl Field {
+    /// A required, empty field with no hint and no scope.
     pub fn new(name: &'static str, label: &'static str, kind: Kind) -> Self {
         Self {
             scope: "",
@@ -50,21 +63,25 @@ impl Field {
         }
     }
 
+    /// With a line of help under the label.
     pub fn hint(mut self, hint: &'static str) -> Self {
         self.hint = hint;
         self
     }
 
+    /// With an id prefix, for a page that shows two forms with fields of the same name.
     pub fn scope(mut self, scope: &'static str) -> Self {
         self.scope = scope;
         self
     }
 
+    /// Not required: the label says optional and the browser accepts it blank.
     pub fn optional(mut self) -> Self {
         self.required = false;
         self
     }
 
+    /// With a value shown in the field.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = value.into();
         self
@@ -75,6 +92,7 @@ impl Field {
         format!("f-{}{}", self.scope, self.name.replace('.', "-"))
     }
 
+    /// The `type` of the `<input>`: `email`, `number`, `date`, or `text` for the rest.
     pub fn input_type(&self) -> &'static str {
         match self.kind {
             Kind::Email => "email",
@@ -84,18 +102,22 @@ impl Field {
         }
     }
 
+    /// True for a drop-down list.
     pub fn is_select(&self) -> bool {
         matches!(self.kind, Kind::Select(_))
     }
 
+    /// True for a text area.
     pub fn is_textarea(&self) -> bool {
         self.kind == Kind::Textarea
     }
 
+    /// True for a single checkbox.
     pub fn is_checkbox(&self) -> bool {
         self.kind == Kind::Checkbox
     }
 
+    /// The (value, label) options of a list or checkbox group; none for other kinds.
     pub fn options(&self) -> &[(String, String)] {
         match &self.kind {
             Kind::Select(options) | Kind::Checkboxes(options) => options,
@@ -103,6 +125,7 @@ impl Field {
         }
     }
 
+    /// True for a group of checkboxes.
     pub fn is_checkboxes(&self) -> bool {
         matches!(self.kind, Kind::Checkboxes(_))
     }
@@ -112,6 +135,7 @@ impl Field {
         self.value.lines().any(|v| v == option)
     }
 
+    /// True when a single checkbox is ticked (`1`, `on` or `true`).
     pub fn checked(&self) -> bool {
         matches!(self.value.as_str(), "1" | "on" | "true")
     }

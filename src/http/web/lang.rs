@@ -15,8 +15,10 @@ pub const LANG_COOKIE: &str = "origine_lang";
 /// The language a page is written in.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Lang {
+    /// Italian, the default.
     #[default]
     It,
+    /// English.
     En,
 }
 

@@ -21,13 +21,16 @@ pub fn render<T: Template>(status: StatusCode, page: &T) -> Response {
 /// What the menu of every page needs to know about the visitor.
 #[derive(Debug, Clone, Default)]
 pub struct Nav {
+    /// The signed-in user; `None` for a visitor.
     pub user: Option<NavUser>,
 }
 
 /// The signed-in user, as the menu shows them.
 #[derive(Debug, Clone)]
 pub struct NavUser {
+    /// The sign-in address the menu shows.
     pub email: String,
+    /// Which pages the menu links to.
     pub role: Role,
     /// For the logout form.
     pub csrf: String,
@@ -52,6 +55,7 @@ pub enum PageError {
     Forbidden(Lang, Nav),
     /// Absent, or not this user's (404; the two are not told apart).
     NotFound(Lang, Nav),
+    /// Any other error, answered as a problem document.
     App(AppError),
 }
 

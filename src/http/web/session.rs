@@ -21,6 +21,7 @@ use crate::store::{SessionRecord, UserRecord};
 pub struct SignedIn(pub SessionRecord);
 
 impl SignedIn {
+    /// The account signed in.
     pub fn user(&self) -> &UserRecord {
         &self.0.user
     }
@@ -74,6 +75,7 @@ impl FromRequestParts<AppState> for SignedIn {
 /// and validate them so each error can stand next to its field.
 #[derive(Debug, Clone)]
 pub struct CsrfForm {
+    /// Who sent the form.
     pub viewer: Viewer,
     fields: Vec<(String, String)>,
 }

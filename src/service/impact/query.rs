@@ -94,9 +94,13 @@ impl Serialize for Month {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum GroupBy {
+    /// One row per Italian region of the institutes.
     Region,
+    /// One row per institute, keyed by its code.
     Institute,
+    /// One row per producer, keyed by its id.
     Producer,
+    /// One row per month of the period (of each lot's `produced_to`), empty months included.
     Month,
 }
 

@@ -104,10 +104,21 @@ pub enum Refusal {
     Unsigned,
     /// 400: the old size is above the checkpoint's (a log that shrank).
     #[error("rollback: the log shrank from {old} to {new} entries")]
-    Rollback { old: u64, new: u64 },
+    Rollback {
+        /// The request's `old` size.
+        old: u64,
+        /// The checkpoint's size.
+        new: u64,
+    },
     /// 409: the old size is not the size this witness last cosigned.
     #[error("the witness last cosigned {witnessed} entries, not {old}")]
-    Conflict { old: u64, witnessed: u64 },
+    Conflict {
+        /// The request's `old` size.
+        old: u64,
+        /// The size of the checkpoint the witness last cosigned for this log (0 for none);
+        /// the 409 body carries it as `text/x.tlog.size`.
+        witnessed: u64,
+    },
     /// 409: same size as the last cosigned checkpoint, different root.
     #[error("fork: two different roots for {0} entries")]
     Fork(u64),
@@ -115,7 +126,14 @@ pub enum Refusal {
     #[error(
         "inconsistent: the tree of {new} entries does not extend the accepted tree of {old} ({why})"
     )]
-    Inconsistent { old: u64, new: u64, why: String },
+    Inconsistent {
+        /// The size the witness last cosigned.
+        old: u64,
+        /// The checkpoint's size.
+        new: u64,
+        /// Why the proof fails, in words.
+        why: String,
+    },
 }
 
 impl Refusal {
