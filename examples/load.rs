@@ -126,6 +126,8 @@ fn main() -> anyhow::Result<()> {
         checkpoint_seconds: 3,
         witnesses: Vec::new(),
         witness_policy: None,
+        max_connections: 512,
+        header_timeout_seconds: 10,
         // The load run measures throughput, not the abuse limit.
         rate_limit: 0,
         audit_seconds: 3600,

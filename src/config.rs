@@ -47,6 +47,22 @@ pub struct Config {
     /// each new checkpoint is pushed to (tlog-witness), and their cosignatures are served.
     #[arg(long, env = "ORIGINE_WITNESS_POLICY", global = true)]
     pub witness_policy: Option<PathBuf>,
+    /// Connections served at once; more wait in the kernel's backlog.
+    #[arg(
+        long,
+        env = "ORIGINE_MAX_CONNECTIONS",
+        default_value_t = 512,
+        global = true
+    )]
+    pub max_connections: usize,
+    /// Seconds a client has to send a request's head before its connection is closed.
+    #[arg(
+        long,
+        env = "ORIGINE_HEADER_TIMEOUT_SECONDS",
+        default_value_t = 10,
+        global = true
+    )]
+    pub header_timeout_seconds: u64,
     /// Requests per second each client may make (bursts of four times that); 0 = no limit.
     #[arg(long, env = "ORIGINE_RATE_LIMIT", default_value_t = 50, global = true)]
     pub rate_limit: u32,

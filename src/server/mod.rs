@@ -1,7 +1,10 @@
 //! Starting the service: database, keys, issuer, router, listener, graceful shutdown.
 
+pub mod connections;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use tokio::net::TcpListener;
@@ -85,14 +88,11 @@ pub async fn spawn(config: &Config) -> anyhow::Result<Running> {
         .to_owned();
     let state = build(config, base_url).await?;
     let app = router(state.clone());
-    let task = tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-    });
+    let limits = connections::Limits {
+        max_connections: config.max_connections,
+        header_timeout: Duration::from_secs(config.header_timeout_seconds.max(1)),
+    };
+    let task = tokio::spawn(connections::serve(listener, app, limits, shutdown_signal()));
     Ok(Running { addr, state, task })
 }
 
@@ -113,7 +113,6 @@ pub async fn shutdown_signal() {
         () = ctrl_c => {},
         () = term => {},
     }
-    tracing::info!("shutting down: finishing in-flight requests");
 }
 
 /// A database URL without its password, for messages.
