@@ -11,7 +11,8 @@
 //!   the serving process and [`config`] holds its settings (flags or environment).
 //! - [`http`]: [`http::router`] lists every route; [`http::api`] is the JSON API (RFC 9457
 //!   problems, OpenAPI), [`http::web`] the pages (askama, sessions, CSRF, Italian and
-//!   English), [`http::resolver`] the GS1 Digital Link URLs printed on labels.
+//!   English), [`http::resolver`] the GS1-Conformant resolver behind the Digital Link URLs
+//!   printed on labels ([`service::resolution`] picks the links, [`service::epcis`] the events).
 //! - [`service`]: one function per operation — issuance with group commit
 //!   ([`service::issuer`]), admin changes with their trail ([`service::admin`]),
 //!   verification reports, audit, impact figures, accounts, labels, the witness.

@@ -27,6 +27,7 @@ fn main() {
         "origine_py_jsonschema",
         "origine_py_jose",
         "origine_untp",
+        "origine_epcis",
     ] {
         println!("cargo::rustc-check-cfg=cfg({cfg})");
     }
@@ -64,6 +65,12 @@ fn main() {
     let untp = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors/untp-dcc-0.6.1");
     if untp.join("untp-dcc-schema.json").is_file() {
         println!("cargo::rustc-cfg=origine_untp");
+    }
+
+    // GS1's EPCIS 2.0 JSON Schema, read where it is (its licence is not stated, so not copied).
+    let epcis = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors/epcis-2.0");
+    if epcis.join("EPCIS-JSON-Schema.json").is_file() {
+        println!("cargo::rustc-cfg=origine_epcis");
     }
 
     // Where installing, upgrading or removing a tool changes something.

@@ -15,7 +15,7 @@ use utoipa_axum::routes;
 
 use super::api::{self, certificates, credentials, institutes, labels, log, lots, meta, producers};
 use super::state::AppState;
-use super::web::{account, admin, audit, bulk, certificate, directory, lang, workspace};
+use super::web::{account, admin, audit, bulk, certificate, directory, lang, product, workspace};
 use super::{error, extract, limits, resolver};
 
 /// The whole service: API, pages and the OpenAPI description generated from the handlers.
@@ -29,6 +29,7 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(producers::set_status))
         .routes(routes!(lots::create, lots::list))
         .routes(routes!(lots::get_one))
+        .routes(routes!(lots::epcis))
         .routes(routes!(labels::sheet))
         .routes(routes!(labels::single))
         .routes(routes!(labels::scans))
@@ -51,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(log::consistency))
         .routes(routes!(log::cosign))
         .routes(routes!(meta::healthz))
+        .routes(routes!(resolver::description))
         .routes(routes!(certificate::certificate))
         .split_for_parts();
     error::document_problems(&mut openapi);
@@ -63,7 +65,12 @@ pub fn router(state: AppState) -> Router {
         .route("/tile/{*path}", get(log::tile))
         // The C2SP tlog-tiles prefix is `<base>/log`: the same tiles under it.
         .route("/log/tile/{*path}", get(log::tile))
-        .route("/01/{*path}", get(resolver::digital_link))
+        // GET (and so HEAD) and OPTIONS, as the GS1-Conformant resolver standard requires.
+        .route(
+            "/01/{*path}",
+            get(resolver::digital_link).options(resolver::options),
+        )
+        .route("/products/{gtin}", get(product::product))
         // Pages.
         .route("/", get(certificate::home))
         .route("/c", get(certificate::lookup))

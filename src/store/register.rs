@@ -280,6 +280,25 @@ impl Store {
         Ok(lot.filter(|l| l.gtin.as_ref().is_some_and(|g| g.to_gtin14() == gtin14)))
     }
 
+    /// The certified lots of a GTIN (14 digits): those of the producer that owns it, newest
+    /// first, so a GTIN's product page lists only its owner's lots.
+    pub async fn lots_by_gtin(&self, gtin14: &str) -> Result<Vec<LotRecord>> {
+        let lots: Vec<LotRecord> = on_pool!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {LOT_COLUMNS} FROM lots WHERE producer_id = \
+                 (SELECT producer_id FROM gtin_owners WHERE gtin = $1) \
+                 ORDER BY created_at DESC, id"
+            )))
+            .bind(gtin14)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(lots
+            .into_iter()
+            .filter(|l| l.gtin.as_ref().is_some_and(|g| g.to_gtin14() == gtin14))
+            .collect())
+    }
+
     /// Lots of one producer, or all lots, newest first.
     pub async fn lots(&self, producer_id: Option<&str>) -> Result<Vec<LotRecord>> {
         on_pool!(self, |pool| {

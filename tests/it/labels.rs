@@ -75,6 +75,19 @@ fn decode_pdf(
         .collect()
 }
 
+/// Opens `path` as a browser does: a 307 from the resolver is followed once.
+async fn follow(app: &TestApp, path: &str) -> (StatusCode, Vec<u8>) {
+    let (status, headers, body) = app
+        .raw(Request::get(path).body(Body::empty()).unwrap())
+        .await;
+    if status != StatusCode::TEMPORARY_REDIRECT {
+        return (status, body.to_vec());
+    }
+    let target = headers[header::LOCATION].to_str().unwrap();
+    let next = target.strip_prefix(crate::support::BASE_URL).unwrap();
+    get_bytes(app, next, None).await
+}
+
 /// Scans a unit label URL as a phone at `ip` would, asking for the JSON report.
 async fn scan(app: &TestApp, url: &str, ip: [u8; 4]) -> Value {
     let path = url.strip_prefix(crate::support::BASE_URL).unwrap();
@@ -209,9 +222,9 @@ async fn serial_checks_say_ok_unknown_or_out_of_range() {
         scan(&app, &beyond, [10, 0, 0, 1]).await["checks"]["serial"],
         "out_of_range"
     );
-    // The HTML page is what a phone gets without asking for JSON.
+    // The HTML page is what a phone gets without asking for JSON (after the resolver's 307).
     let path = good.strip_prefix(crate::support::BASE_URL).unwrap();
-    let (status, html) = get_bytes(&app, path, None).await;
+    let (status, html) = follow(&app, path).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         String::from_utf8(html)
@@ -320,7 +333,9 @@ async fn malformed_or_unknown_digital_links_are_problems() {
             "/01/08012345678907/10/NOSUCHLOT/21/1",
             StatusCode::NOT_FOUND,
         ),
-        ("/01/08012345678907", StatusCode::NOT_FOUND),
+        // A GTIN alone resolves now (to its product page, resolver standard 1.2); a GTIN
+        // nobody certified does not.
+        ("/01/00000000000000", StatusCode::NOT_FOUND),
     ] {
         let (got, body) = app.get(path).await;
         assert_eq!(got, status, "{path}: {body}");
@@ -348,7 +363,7 @@ async fn a_copied_label_is_flagged_suspicious_and_normal_use_is_not() {
     assert!(last["warnings"].to_string().contains("copied"));
     // The page says so too.
     let path = copied.strip_prefix(crate::support::BASE_URL).unwrap();
-    let html = String::from_utf8(get_bytes(&app, path, None).await.1).unwrap();
+    let html = String::from_utf8(follow(&app, path).await.1).unwrap();
     assert!(html.to_lowercase().contains("sospett"), "{html}");
     // Enumeration: a script trying serials with made-up tokens gets nothing valid.
     for n in 1..=30 {
@@ -473,4 +488,43 @@ async fn the_labels_command_writes_a_sheet() {
     let pdf = std::fs::read(&out_path).unwrap();
     assert!(pdf.starts_with(b"%PDF-"));
     assert!(String::from_utf8_lossy(&out.stdout).contains("40 labels written"));
+}
+
+#[tokio::test]
+#[cfg_attr(
+    not(origine_zbar),
+    ignore = "needs zbarimg (zbar-tools) and pdftoppm (poppler-utils)"
+)]
+async fn a_sheet_of_every_layout_decodes_to_links_the_resolver_answers_307_then_200() {
+    use origine::labels::Layout;
+    let (app, seed, issued) = serialised().await;
+    let lot_id = issued["lot"]["id"].as_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for layout in [Layout::A4x24, Layout::A4x40, Layout::A4x14, Layout::Roll] {
+        let count = layout.per_page().min(3);
+        let (status, pdf) = get_bytes(
+            &app,
+            &format!(
+                "/api/v1/lots/{lot_id}/labels.pdf?layout={}&from=1&to={count}",
+                layout.name()
+            ),
+            Some(&seed.producer_token),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{}", layout.name());
+        for url in decode_pdf(dir.path(), &pdf, layout, count) {
+            let path = url.strip_prefix(crate::support::BASE_URL).unwrap();
+            let (status, headers, _) = app
+                .raw(Request::get(path).body(Body::empty()).unwrap())
+                .await;
+            assert_eq!(status, StatusCode::TEMPORARY_REDIRECT, "{url}");
+            let target = headers[header::LOCATION].to_str().unwrap();
+            let page = target.strip_prefix(crate::support::BASE_URL).unwrap();
+            let (status, _, body) = app
+                .raw(Request::get(page).body(Body::empty()).unwrap())
+                .await;
+            assert_eq!(status, StatusCode::OK, "{target}");
+            assert!(String::from_utf8_lossy(&body).contains("<html"), "{target}");
+        }
+    }
 }

@@ -1,4 +1,4 @@
-"""Validates credentials against the UNTP DCC 0.6.1 JSON Schema with `jsonschema`.
+"""Validates JSON documents against a JSON Schema with `jsonschema` (UNTP DCC 0.6.1, EPCIS 2.0).
 
 The schema is read at run time from the shared reference data (GPL-3.0, not copied into
 this project). Usage: validate_dcc.py SCHEMA.json CREDENTIAL.json...

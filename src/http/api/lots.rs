@@ -2,7 +2,8 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -82,4 +83,31 @@ pub async fn get_one(
         Some(lot) if caller.may_read_producer(&lot.producer_id) => Ok(Json(lot)),
         _ => Err(AppError::not_found(format!("no lot with id {id:?}"))),
     }
+}
+
+/// The lot's events as an EPCIS 2.0 document (JSON-LD), public like its certificate: the
+/// commissioning of its units or quantity, linked to the certificate. It says nothing the
+/// signed certificate does not, and carries no label token.
+#[utoipa::path(get, path = "/api/v1/lots/{id}/epcis", tag = "lots",
+    params(("id" = String, Path)),
+    responses((status = 200, description = "EPCISDocument", content_type = "application/ld+json", body = Object),
+              (status = 404, body = Problem)))]
+pub async fn epcis(
+    State(app): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Response, AppError> {
+    let lot = app
+        .store
+        .lot(&id)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("no lot with id {id:?}")))?;
+    let document = crate::service::epcis::document(&app.base_url, &lot, &crate::time_fmt::now());
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/ld+json"),
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+        ],
+        document.to_string(),
+    )
+        .into_response())
 }

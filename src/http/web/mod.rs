@@ -9,6 +9,7 @@ pub mod certificate;
 pub mod directory;
 pub mod forms;
 pub mod lang;
+pub mod product;
 pub mod render;
 pub mod session;
 pub mod words;

@@ -57,7 +57,7 @@ pub fn jwt(credential: &Value, base_url: &str, keys: &Keyring) -> Result<String,
 }
 
 /// UN/ECE Recommendation 20 code of a lot's unit of measure.
-fn rec20(unit: &str) -> &str {
+pub(crate) fn rec20(unit: &str) -> &str {
     match unit {
         "pcs" => "H87",
         "kg" => "KGM",
