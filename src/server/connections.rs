@@ -1,9 +1,14 @@
 //! Accepting connections so that idle sockets cannot take the service down: at most
 //! `max_connections` are served at once (the rest wait in the kernel's backlog, costing no
-//! file descriptor of ours), and a client has `header_timeout` to send each request's head
-//! (hyper's header-read timeout), so a socket that sends nothing, or a slowloris, gives its
-//! place back. A failed accept (too many open files, say) is logged and retried after a
-//! pause instead of spinning. On shutdown, in-flight requests finish.
+//! file descriptor of ours), and a client has `header_timeout` to send its first byte
+//! ([`FirstByte`]: hyper's own timer starts only once a request head begins) and then each
+//! request's head (hyper's header-read timeout), so a socket that sends nothing, or a
+//! slowloris, gives its place back. A failed accept (too many open files, say) is logged
+//! and retried after a pause instead of spinning. On shutdown, in-flight requests finish.
+//!
+//! Not covered: a client idle between requests on a kept-alive connection holds its place
+//! until it closes; behind a reverse proxy (the deployment `docs/OPERATIONS.md` describes)
+//! the proxy's own keep-alive timeout bounds it.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -17,7 +22,11 @@ use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto::Builder;
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
-use tokio::net::TcpListener;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 use tower::ServiceExt;
 
@@ -83,6 +92,7 @@ pub async fn serve(
                 req.extensions_mut().insert(ConnectInfo(peer));
                 req
             });
+        let stream = FirstByte::new(stream, limits.header_timeout);
         let connection = builder
             .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service))
             .into_owned();
@@ -102,4 +112,85 @@ pub async fn serve(
         tracing::warn!("some connections were still open after {DRAIN:?}; closing them");
     }
     Ok(())
+}
+
+/// A connection that must send its first byte within a deadline, or be closed.
+pub struct FirstByte {
+    io: TcpStream,
+    /// Until the first byte arrives: when to give up.
+    deadline: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl FirstByte {
+    /// Wraps `io`, which must send a byte within `within`.
+    #[must_use]
+    pub fn new(io: TcpStream, within: Duration) -> Self {
+        Self {
+            io,
+            deadline: Some(Box::pin(tokio::time::sleep(within))),
+        }
+    }
+}
+
+impl AsyncRead for FirstByte {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let this = &mut *self;
+        let before = buf.filled().len();
+        match Pin::new(&mut this.io).poll_read(cx, buf) {
+            Poll::Ready(result) => {
+                if buf.filled().len() > before {
+                    this.deadline = None;
+                }
+                Poll::Ready(result)
+            }
+            Poll::Pending => {
+                let expired = this
+                    .deadline
+                    .as_mut()
+                    .is_some_and(|deadline| deadline.as_mut().poll(cx).is_ready());
+                if expired {
+                    Poll::Ready(Err(std::io::Error::new(
+                        std::io::ErrorKind::TimedOut,
+                        "no request in time",
+                    )))
+                } else {
+                    Poll::Pending
+                }
+            }
+        }
+    }
+}
+
+impl AsyncWrite for FirstByte {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.io).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.io).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.io).poll_shutdown(cx)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.io).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.io.is_write_vectored()
+    }
 }

@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 pub struct Quantity {
     /// The class, a URI (a lot's GS1 Digital Link).
     pub epc_class: String,
+    /// How many objects (or of the unit `uom`).
     pub quantity: u64,
     /// A UN/ECE Rec 20 code; `None` for a count of objects.
     pub uom: Option<String>,
@@ -20,8 +21,11 @@ pub struct Quantity {
 pub struct ObjectEventFields {
     /// UTC, RFC 3339.
     pub event_time: String,
+    /// The offset of the place where the event happened, `+01:00` style.
     pub time_zone_offset: String,
+    /// The objects named one by one (unit Digital Links), in the event's order.
     pub epcs: Vec<String>,
+    /// The objects counted by class, in the event's order.
     pub quantities: Vec<Quantity>,
     /// `ADD`, `OBSERVE` or `DELETE`.
     pub action: String,
@@ -29,6 +33,7 @@ pub struct ObjectEventFields {
     pub biz_step: String,
     /// A bare CBV disposition, e.g. `active`.
     pub disposition: String,
+    /// Where the objects were commissioned (the institute), when known.
     pub biz_location: Option<String>,
 }
 

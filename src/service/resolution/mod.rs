@@ -38,11 +38,21 @@ pub const LINKSET_CONTEXT: &str = "https://ref.gs1.org/standards/resolver/linkse
 #[derive(Debug, Clone)]
 pub enum Entity {
     /// A GTIN alone: its owner's certified lots, newest first (never empty).
-    Product { gtin: String, lots: Vec<LotRecord> },
+    Product {
+        /// The GTIN in its 14-digit form.
+        gtin: String,
+        /// The owner's certified lots of it.
+        lots: Vec<LotRecord>,
+    },
     /// A GTIN with a lot.
     Lot(LotRecord),
     /// One unit of a lot: the serial exactly as written in the link.
-    Unit { lot: LotRecord, serial: String },
+    Unit {
+        /// The unit's lot.
+        lot: LotRecord,
+        /// The serial, as written in the link.
+        serial: String,
+    },
 }
 
 /// The entity `link` names, or `None` when the register knows nothing of it (the
@@ -75,7 +85,9 @@ pub async fn entity(store: &Store, link: &DigitalLink) -> Result<Option<Entity>>
 pub struct Link {
     /// The link type as a full URI, e.g. `https://gs1.org/voc/pip`.
     pub rel: String,
+    /// Where the link points, an absolute URL.
     pub href: String,
+    /// What a person reads for the link, in its language.
     pub title: String,
     /// The target's media type.
     pub media_type: &'static str,

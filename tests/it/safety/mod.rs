@@ -8,5 +8,6 @@ mod logins;
 mod lots;
 mod memory;
 mod redirects;
+mod sockets;
 mod status;
 mod text;
