@@ -126,6 +126,7 @@ fn main() -> anyhow::Result<()> {
         checkpoint_seconds: 3,
         witnesses: Vec::new(),
         witness_policy: None,
+        witness_fail_open: true,
         max_connections: 512,
         header_timeout_seconds: 10,
         // The load run measures throughput, not the abuse limit.

@@ -47,6 +47,17 @@ pub struct Config {
     /// each new checkpoint is pushed to (tlog-witness), and their cosignatures are served.
     #[arg(long, env = "ORIGINE_WITNESS_POLICY", global = true)]
     pub witness_policy: Option<PathBuf>,
+    /// With a quorum in `ORIGINE_WITNESS_POLICY`: `true` serves the latest checkpoint at
+    /// once (a young witness network must not stop the register); `false` serves only
+    /// checkpoints whose cosignatures meet the quorum.
+    #[arg(
+        long,
+        env = "ORIGINE_WITNESS_FAIL_OPEN",
+        default_value_t = true,
+        action = clap::ArgAction::Set,
+        global = true
+    )]
+    pub witness_fail_open: bool,
     /// Connections served at once; more wait in the kernel's backlog.
     #[arg(
         long,

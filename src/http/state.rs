@@ -26,6 +26,9 @@ pub struct App {
     pub witnesses: Vec<String>,
     /// The witnesses, groups and quorum of `ORIGINE_WITNESS_POLICY` (empty without one).
     pub policy: crate::log::policy::Policy,
+    /// Whether `/log/checkpoint` serves the latest checkpoint even before it meets the
+    /// policy's quorum (`ORIGINE_WITNESS_FAIL_OPEN`, default true).
+    pub fail_open: bool,
     /// Per-client request limits.
     pub limiter: RateLimiter,
     /// The server's latest audit of its own register.

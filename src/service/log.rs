@@ -9,6 +9,7 @@ use data_encoding::HEXLOWER;
 use crate::crypto::{Bundle, Inclusion, Keyring};
 use crate::log::merkle::{self, Hash};
 use crate::log::note::{self, Checkpoint, Note};
+use crate::log::policy::Policy;
 use crate::log::proof::TlogProof;
 use crate::log::tiles::TilePath;
 use crate::store::{LogEntry, Result, Store, StoreError, StoredCheckpoint};
@@ -123,13 +124,47 @@ pub async fn served_checkpoint(store: &Store) -> Result<Option<(StoredCheckpoint
     Ok(Some((cp, text)))
 }
 
-/// A C2SP tlog-proof of `entry` against the latest checkpoint, cosignatures included;
-/// `None` until a checkpoint covers it.
+/// The checkpoint served as witnessed: the latest, or — with `fail_open` false and a
+/// policy that asks for a quorum — the latest whose cosignatures meet it (looking back over
+/// the 64 most recent cosigned checkpoints). `None` when there is none yet.
 ///
 /// # Errors
 /// Storage failures.
-pub async fn tlog_proof(store: &Store, entry: &LogEntry) -> Result<Option<TlogProof>> {
-    let Some((cp, text)) = served_checkpoint(store).await? else {
+pub async fn witnessed_checkpoint(
+    store: &Store,
+    policy: &Policy,
+    fail_open: bool,
+) -> Result<Option<(StoredCheckpoint, String)>> {
+    if fail_open || policy.quorum.is_none() {
+        return served_checkpoint(store).await;
+    }
+    for size in store.cosigned_sizes(64).await? {
+        let Some(cp) = store.checkpoint(size).await? else {
+            continue;
+        };
+        let mut text = cp.note.clone();
+        for line in store.cosignatures(size).await? {
+            text.push_str(&line);
+        }
+        if Note::parse(&text).is_ok_and(|note| policy.quorum_met(&note)) {
+            return Ok(Some((cp, text)));
+        }
+    }
+    Ok(None)
+}
+
+/// A C2SP tlog-proof of `entry` against the checkpoint served as witnessed
+/// ([`witnessed_checkpoint`]), cosignatures included; `None` until one covers it.
+///
+/// # Errors
+/// Storage failures.
+pub async fn tlog_proof(
+    store: &Store,
+    entry: &LogEntry,
+    policy: &Policy,
+    fail_open: bool,
+) -> Result<Option<TlogProof>> {
+    let Some((cp, text)) = witnessed_checkpoint(store, policy, fail_open).await? else {
         return Ok(None);
     };
     if cp.size <= entry.seq {

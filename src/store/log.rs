@@ -200,6 +200,20 @@ impl Store {
         })
     }
 
+    /// Sizes of the checkpoints that have at least one cosignature, largest first.
+    pub async fn cosigned_sizes(&self, limit: u64) -> Result<Vec<u64>> {
+        let rows: Vec<(i64,)> = on_pool!(self, |pool| {
+            sqlx::query_as("SELECT DISTINCT size FROM cosignatures ORDER BY size DESC LIMIT $1")
+                .bind(db_int(limit))
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(rows
+            .into_iter()
+            .filter_map(|(s,)| u64::try_from(s).ok())
+            .collect())
+    }
+
     /// Cosignature lines of checkpoint `size`, by witness name.
     pub async fn cosignatures(&self, size: u64) -> Result<Vec<String>> {
         let rows: Vec<(String,)> = on_pool!(self, |pool| {

@@ -973,6 +973,21 @@ async fn a_cosignature_is_replaced_per_witness(store: &Store) {
     assert!(store.cosignatures(3).await.unwrap().is_empty());
     // A cosignature needs its checkpoint.
     assert!(store.add_cosignature(9, "w-a", "x").await.is_err());
+    // The cosigned checkpoints, largest first, each once.
+    for size in [5, 7] {
+        store
+            .insert_checkpoint(&StoredCheckpoint {
+                size,
+                root: format!("r{size}"),
+                note: "note".into(),
+                created_at: "2026-01-01T00:00:00Z".into(),
+            })
+            .await
+            .unwrap();
+    }
+    store.add_cosignature(7, "w-a", "a7").await.unwrap();
+    assert_eq!(store.cosigned_sizes(10).await.unwrap(), [7, 2]);
+    assert_eq!(store.cosigned_sizes(1).await.unwrap(), [7]);
 }
 
 async fn label_secrets_are_set_once(store: &Store) {

@@ -59,7 +59,7 @@ pub async fn proof(
         .certificate_entry(&id)
         .await?
         .ok_or_else(|| unknown(&id))?;
-    let proof = crate::service::log::tlog_proof(&app.store, &entry)
+    let proof = crate::service::log::tlog_proof(&app.store, &entry, &app.policy, app.fail_open)
         .await?
         .ok_or_else(|| {
             AppError::Unavailable(

@@ -20,9 +20,15 @@ use crate::service::log::{self as tlog, CosignError};
 #[utoipa::path(get, path = "/log/checkpoint", tag = "log",
     responses((status = 200, content_type = "text/plain", body = String), (status = 503, body = Problem)))]
 pub async fn checkpoint(State(app): State<AppState>) -> Result<Response, AppError> {
-    let (_, text) = tlog::served_checkpoint(&app.store)
+    let (_, text) = tlog::witnessed_checkpoint(&app.store, &app.policy, app.fail_open)
         .await?
-        .ok_or_else(|| AppError::Unavailable("no checkpoint published yet".into()))?;
+        .ok_or_else(|| {
+            AppError::Unavailable(if app.fail_open {
+                "no checkpoint published yet".into()
+            } else {
+                "no checkpoint has met the witness quorum yet".into()
+            })
+        })?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/plain; charset=utf-8"),

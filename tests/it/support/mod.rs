@@ -96,6 +96,7 @@ pub fn config(database_url: &str, dir: &TempDir) -> Config {
         checkpoint_seconds: 3,
         witnesses: Vec::new(),
         witness_policy: None,
+        witness_fail_open: true,
         max_connections: 512,
         header_timeout_seconds: 10,
         rate_limit: 50,

@@ -255,3 +255,63 @@ async fn a_409_resyncs_the_log_to_the_witness_size() {
         .await;
     until_witnessed(&base, &policy, 4).await;
 }
+
+/// With `ORIGINE_WITNESS_FAIL_OPEN=false`, `/log/checkpoint` (and the tlog-proofs made
+/// against it) serve only a checkpoint whose cosignatures meet the policy's quorum: none
+/// while the witness is down, the cosigned one once it answers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fail_closed_serves_only_checkpoints_that_meet_the_quorum() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut witness = WitnessServer::bind().await;
+    let policy_path = dir.path().join("witnesses.policy");
+    std::fs::write(
+        &policy_path,
+        format!(
+            "witness cnel {} {}\nquorum cnel\n",
+            witness.vkey, witness.url
+        ),
+    )
+    .unwrap();
+    let db = format!("sqlite://{}", dir.path().join("log.db").display());
+    let mut config = crate::support::config(&db, &dir);
+    config.base_url = None;
+    config.checkpoint_seconds = 1;
+    config.witness_policy = Some(policy_path);
+    config.witness_fail_open = false;
+    let log = origine::server::spawn(&config).await.unwrap();
+    let base = format!("http://{}", log.addr);
+    let admin = origine::service::tokens::create(&log.state.store, Role::Admin, None, None)
+        .await
+        .unwrap()
+        .0;
+    let app = TestApp::over(&log, config.clone());
+    let producer = app.producer_token_for_seed(&admin).await;
+    let issued = app.issue(&producer, "Q1").await;
+    let id = issued["bundle"]["certificate"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // Published, but not witnessed: nothing is served as witnessed.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(
+        log.state
+            .store
+            .latest_checkpoint()
+            .await
+            .unwrap()
+            .unwrap()
+            .size
+            >= 1
+    );
+    let (status, _) = fetch(format!("{base}/log/checkpoint")).await;
+    assert_eq!(status, 503);
+    let (status, _) = fetch(format!("{base}/api/v1/certificates/{id}/proof")).await;
+    assert_eq!(status, 503);
+    witness.serve(&log);
+    let policy = Policy::parse(&fetch(format!("{base}/log/policy")).await.1).unwrap();
+    until_witnessed(&base, &policy, 1).await;
+    let (status, proof) = fetch(format!("{base}/api/v1/certificates/{id}/proof")).await;
+    assert_eq!(status, 200, "{proof}");
+    let proof = origine::log::proof::TlogProof::parse(&proof).unwrap();
+    assert!(policy.quorum_met(&proof.checkpoint));
+}
