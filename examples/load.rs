@@ -127,6 +127,7 @@ fn main() -> anyhow::Result<()> {
         witnesses: Vec::new(),
         witness_policy: None,
         witness_fail_open: true,
+        trusted_proxies: origine::http::proxies::Trusted::default(),
         max_connections: 512,
         header_timeout_seconds: 10,
         // The load run measures throughput, not the abuse limit.

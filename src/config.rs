@@ -58,6 +58,10 @@ pub struct Config {
         global = true
     )]
     pub witness_fail_open: bool,
+    /// Reverse proxies allowed to name the client through `Forwarded` or `X-Forwarded-For`:
+    /// comma-separated CIDR networks (default none: the peer is the client).
+    #[arg(long, env = "ORIGINE_TRUSTED_PROXIES", global = true, value_parser = proxies, default_value = "")]
+    pub trusted_proxies: crate::http::proxies::Trusted,
     /// Connections served at once; more wait in the kernel's backlog.
     #[arg(
         long,
@@ -136,6 +140,13 @@ fn origin(value: &str) -> Result<String, String> {
                 "ORIGINE_LOG_ORIGIN must be a signed-note key name (non-empty, no whitespace, no `+`), not {value:?}"
             )
         })
+}
+
+/// Parses `ORIGINE_TRUSTED_PROXIES` (exit 2 on a bad network).
+fn proxies(value: &str) -> Result<crate::http::proxies::Trusted, String> {
+    crate::http::proxies::parse_list(value)
+        .map(crate::http::proxies::Trusted)
+        .map_err(|e| format!("ORIGINE_TRUSTED_PROXIES: {e}"))
 }
 
 /// The host of a URL, without scheme, port, path or user info.

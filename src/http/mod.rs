@@ -5,13 +5,15 @@
 //!
 //! Shared by both audiences, and importing nothing from them: [`state`] (what handlers
 //! use), [`caller`] (who is asking: a token or a session), [`extract`] (bodies, paths and
-//! queries that fail as problems), [`error`] (the problems) and [`limits`].
+//! queries that fail as problems), [`error`] (the problems), [`limits`] and [`proxies`]
+//! (the client's address behind trusted reverse proxies).
 
 pub mod api;
 pub mod caller;
 pub mod error;
 pub mod extract;
 pub mod limits;
+pub mod proxies;
 pub mod resolver;
 pub mod router;
 pub mod state;

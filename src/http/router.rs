@@ -16,7 +16,7 @@ use utoipa_axum::routes;
 use super::api::{self, certificates, credentials, institutes, labels, log, lots, meta, producers};
 use super::state::AppState;
 use super::web::{account, admin, audit, bulk, certificate, directory, lang, product, workspace};
-use super::{error, extract, limits, resolver};
+use super::{error, extract, limits, proxies, resolver};
 
 /// The whole service: API, pages and the OpenAPI description generated from the handlers.
 pub fn router(state: AppState) -> Router {
@@ -102,6 +102,11 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(meta::method_not_allowed)
         .layer(axum::middleware::from_fn(lang::remember_lang))
         .layer(axum::middleware::from_fn_with_state(state.clone(), limits::rate_limit))
+        // Outside the limits: they count the client, not its proxy.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            proxies::client_address,
+        ))
         .with_state(state)
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,

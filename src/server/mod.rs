@@ -55,6 +55,7 @@ pub async fn build(config: &Config, base_url: String) -> anyhow::Result<AppState
         witnesses,
         policy,
         fail_open: config.witness_fail_open,
+        trusted_proxies: config.trusted_proxies.clone(),
         limiter: crate::http::limits::RateLimiter::new(config.rate_limit),
         login_limits: crate::http::limits::LoginLimits::default(),
         reports: crate::service::report_cache::ReportCache::new(),

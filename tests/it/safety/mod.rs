@@ -7,6 +7,7 @@ mod headers;
 mod logins;
 mod lots;
 mod memory;
+mod proxies;
 mod redirects;
 mod sockets;
 mod status;

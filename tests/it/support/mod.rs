@@ -97,6 +97,7 @@ pub fn config(database_url: &str, dir: &TempDir) -> Config {
         witnesses: Vec::new(),
         witness_policy: None,
         witness_fail_open: true,
+        trusted_proxies: origine::http::proxies::Trusted::default(),
         max_connections: 512,
         header_timeout_seconds: 10,
         rate_limit: 50,
