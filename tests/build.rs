@@ -26,6 +26,7 @@ fn main() {
         "origine_chromedriver",
         "origine_py_jsonschema",
         "origine_py_jose",
+        "origine_py_prometheus",
         "origine_untp",
         "origine_epcis",
     ] {
@@ -61,6 +62,10 @@ fn main() {
     if jose.is_some() {
         println!("cargo::rustc-cfg=origine_py_jose");
     }
+    let prometheus = python_package("prometheus_client");
+    if prometheus.is_some() {
+        println!("cargo::rustc-cfg=origine_py_prometheus");
+    }
     // The UNTP DCC 0.6.1 reference data (GPL-3.0) is read where it is, never copied in.
     let untp = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors/untp-dcc-0.6.1");
     if untp.join("untp-dcc-schema.json").is_file() {
@@ -92,12 +97,12 @@ fn main() {
     }
     // The packages' own directories when found (a small tree), else the site-packages
     // directories `pip install` would put them in.
-    let found: Vec<PathBuf> = [python, jsonschema, jose]
+    let found: Vec<PathBuf> = [python, jsonschema, jose, prometheus]
         .into_iter()
         .flatten()
         .flatten()
         .collect();
-    if found.len() < 4 {
+    if found.len() < 5 {
         watch.extend(site_packages());
     }
     watch.extend(found);

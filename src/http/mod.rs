@@ -5,7 +5,7 @@
 //!
 //! Shared by both audiences, and importing nothing from them: [`state`] (what handlers
 //! use), [`caller`] (who is asking: a token or a session), [`extract`] (bodies, paths and
-//! queries that fail as problems), [`error`] (the problems), [`limits`] and [`proxies`]
+//! queries that fail as problems), [`error`] (the problems), [`limits`], [`metrics`] and [`proxies`]
 //! (the client's address behind trusted reverse proxies).
 
 pub mod api;
@@ -13,6 +13,7 @@ pub mod caller;
 pub mod error;
 pub mod extract;
 pub mod limits;
+pub mod metrics;
 pub mod proxies;
 pub mod resolver;
 pub mod router;

@@ -16,7 +16,7 @@ use utoipa_axum::routes;
 use super::api::{self, certificates, credentials, institutes, labels, log, lots, meta, producers};
 use super::state::AppState;
 use super::web::{account, admin, audit, bulk, certificate, directory, lang, product, workspace};
-use super::{error, extract, limits, proxies, resolver};
+use super::{error, extract, limits, metrics, proxies, resolver};
 
 /// The whole service: API, pages and the OpenAPI description generated from the handlers.
 pub fn router(state: AppState) -> Router {
@@ -52,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(log::consistency))
         .routes(routes!(log::cosign))
         .routes(routes!(meta::healthz))
+        .routes(routes!(metrics::metrics))
         .routes(routes!(resolver::description))
         .routes(routes!(certificate::certificate))
         .split_for_parts();
@@ -102,6 +103,7 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(meta::method_not_allowed)
         .layer(axum::middleware::from_fn(lang::remember_lang))
         .layer(axum::middleware::from_fn_with_state(state.clone(), limits::rate_limit))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
         // Outside the limits: they count the client, not its proxy.
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -26,6 +26,8 @@ pub struct App {
     pub witnesses: Vec<String>,
     /// The witnesses, groups and quorum of `ORIGINE_WITNESS_POLICY` (empty without one).
     pub policy: crate::log::policy::Policy,
+    /// Request counts and timings, and what `/metrics` reads when scraped.
+    pub metrics: super::metrics::Metrics,
     /// Networks whose peers may name the client (`ORIGINE_TRUSTED_PROXIES`).
     pub trusted_proxies: super::proxies::Trusted,
     /// Whether `/log/checkpoint` serves the latest checkpoint even before it meets the

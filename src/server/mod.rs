@@ -56,6 +56,7 @@ pub async fn build(config: &Config, base_url: String) -> anyhow::Result<AppState
         policy,
         fail_open: config.witness_fail_open,
         trusted_proxies: config.trusted_proxies.clone(),
+        metrics: crate::http::metrics::Metrics::new(),
         limiter: crate::http::limits::RateLimiter::new(config.rate_limit),
         login_limits: crate::http::limits::LoginLimits::default(),
         reports: crate::service::report_cache::ReportCache::new(),

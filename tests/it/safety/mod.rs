@@ -7,6 +7,7 @@ mod headers;
 mod logins;
 mod lots;
 mod memory;
+mod metrics;
 mod proxies;
 mod redirects;
 mod sockets;
