@@ -27,6 +27,8 @@ fn main() {
         "origine_py_jsonschema",
         "origine_py_jose",
         "origine_untp",
+        "origine_py_smtpd",
+        "origine_py_webhooks",
     ] {
         println!("cargo::rustc-check-cfg=cfg({cfg})");
     }
@@ -60,6 +62,16 @@ fn main() {
     if jose.is_some() {
         println!("cargo::rustc-cfg=origine_py_jose");
     }
+    // A real SMTP server for the buyers' e-mail, and the Standard Webhooks reference
+    // library to check our signatures with.
+    let smtpd = python_package("aiosmtpd");
+    if smtpd.is_some() {
+        println!("cargo::rustc-cfg=origine_py_smtpd");
+    }
+    let webhooks = python_package("standardwebhooks");
+    if webhooks.is_some() {
+        println!("cargo::rustc-cfg=origine_py_webhooks");
+    }
     // The UNTP DCC 0.6.1 reference data (GPL-3.0) is read where it is, never copied in.
     let untp = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors/untp-dcc-0.6.1");
     if untp.join("untp-dcc-schema.json").is_file() {
@@ -85,12 +97,12 @@ fn main() {
     }
     // The packages' own directories when found (a small tree), else the site-packages
     // directories `pip install` would put them in.
-    let found: Vec<PathBuf> = [python, jsonschema, jose]
+    let found: Vec<PathBuf> = [python, jsonschema, jose, smtpd, webhooks]
         .into_iter()
         .flatten()
         .flatten()
         .collect();
-    if found.len() < 4 {
+    if found.len() < 6 {
         watch.extend(site_packages());
     }
     watch.extend(found);

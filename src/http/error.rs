@@ -129,6 +129,9 @@ pub enum AppError {
     Csrf,
     #[error("{0}")]
     NotFound(String),
+    /// Something the request names by a field is not there (or not the caller's).
+    #[error("{detail}")]
+    NotFoundField { field: &'static str, detail: String },
     #[error("this endpoint does not accept that method")]
     MethodNotAllowed,
     #[error("too many requests from this client; slow down")]
@@ -169,7 +172,7 @@ impl AppError {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) | Self::Csrf => StatusCode::FORBIDDEN,
-            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::NotFound(_) | Self::NotFoundField { .. } => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             Self::Conflict { .. } => StatusCode::CONFLICT,
@@ -187,7 +190,7 @@ impl AppError {
             Self::Unauthorized => "unauthorized",
             Self::Forbidden(_) => "forbidden",
             Self::Csrf => "csrf",
-            Self::NotFound(_) => "not-found",
+            Self::NotFound(_) | Self::NotFoundField { .. } => "not-found",
             Self::MethodNotAllowed => "method-not-allowed",
             Self::TooManyRequests => "too-many-requests",
             Self::Conflict { .. } => "conflict",
@@ -204,10 +207,12 @@ impl AppError {
         let errors = match self {
             Self::Validation(v) => v.0.clone(),
             Self::BadRequest { errors, .. } => errors.clone(),
-            Self::Conflict { field, detail } => vec![FieldError {
-                field: (*field).to_owned(),
-                message: detail.clone(),
-            }],
+            Self::Conflict { field, detail } | Self::NotFoundField { field, detail } => {
+                vec![FieldError {
+                    field: (*field).to_owned(),
+                    message: detail.clone(),
+                }]
+            }
             Self::Csrf => vec![FieldError {
                 field: "csrf".to_owned(),
                 message: "missing or does not match this session".to_owned(),
@@ -318,6 +323,17 @@ impl From<AdminError> for AppError {
             AdminError::Account(e) => e.into(),
             AdminError::Issue(e) => e.into(),
             AdminError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<crate::service::buyers::BuyerError> for AppError {
+    fn from(e: crate::service::buyers::BuyerError) -> Self {
+        use crate::service::buyers::BuyerError;
+        match e {
+            BuyerError::Invalid(v) => Self::Validation(v),
+            BuyerError::NotFound { field, detail } => Self::NotFoundField { field, detail },
+            BuyerError::Store(e) => e.into(),
         }
     }
 }

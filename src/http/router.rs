@@ -13,7 +13,10 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::api::{self, certificates, credentials, institutes, labels, log, lots, meta, producers};
+use super::api::{
+    self, buyers, certificates, credentials, institutes, labels, log, lots, meta, producers,
+    webhooks,
+};
 use super::state::AppState;
 use super::web::{account, admin, audit, bulk, certificate, directory, lang, workspace};
 use super::{error, extract, limits, resolver};
@@ -50,6 +53,14 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(log::inclusion))
         .routes(routes!(log::consistency))
         .routes(routes!(log::cosign))
+        .routes(routes!(buyers::create))
+        .routes(routes!(buyers::create_token))
+        .routes(routes!(buyers::get, buyers::put))
+        .routes(routes!(buyers::get_csv, buyers::put_csv))
+        .routes(routes!(webhooks::create, webhooks::list))
+        .routes(routes!(webhooks::delete))
+        .routes(routes!(webhooks::deliveries))
+        .routes(routes!(webhooks::test))
         .routes(routes!(meta::healthz))
         .routes(routes!(certificate::certificate))
         .split_for_parts();

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod audit;
+pub mod buyers;
 pub mod credential;
 pub mod delivery;
 pub mod directory;
@@ -12,6 +13,7 @@ pub mod issuer;
 pub mod keys;
 pub mod labels;
 pub mod log;
+pub mod notify;
 pub mod passwords;
 pub mod register;
 pub mod report;

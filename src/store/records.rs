@@ -14,6 +14,8 @@ pub struct NewToken {
     pub token_hash: String,
     pub role: Role,
     pub producer_id: Option<String>,
+    /// The buyer account a buyer token belongs to.
+    pub buyer_id: Option<String>,
     pub label: Option<String>,
     pub created_at: String,
 }
@@ -24,6 +26,9 @@ pub struct TokenRecord {
     pub id: String,
     pub role: Role,
     pub producer_id: Option<String>,
+    /// The buyer account a buyer token belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub buyer_id: Option<String>,
     pub label: Option<String>,
     pub created_at: String,
 }
