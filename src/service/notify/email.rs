@@ -1,5 +1,5 @@
 //! The same events by e-mail, through the SMTP server `ORIGINE_SMTP_URL` names
-//! (`smtp://host:port` plain or with STARTTLS as the server offers, `smtps://` for TLS;
+//! (`smtp://host:port` without TLS, `?tls=required` for STARTTLS, `smtps://` for TLS;
 //! `user:password@` when it wants a login), to the buyer account's address.
 
 use lettre::message::header::ContentType;
