@@ -18,7 +18,7 @@ use super::api::{
     webhooks,
 };
 use super::state::AppState;
-use super::web::{account, admin, audit, bulk, certificate, directory, lang, workspace};
+use super::web::{account, admin, audit, bulk, certificate, directory, feed, lang, workspace};
 use super::{error, extract, limits, resolver};
 
 /// The whole service: API, pages and the OpenAPI description generated from the handlers.
@@ -81,8 +81,8 @@ pub fn router(state: AppState) -> Router {
         .route("/verify", get(bulk::form).post(bulk::submit))
         .route("/producers", get(directory::producers))
         .route("/producers/{id}", get(directory::producer))
-        .route("/feed.atom", get(directory::feed))
-        .route("/producers/{id}/feed.atom", get(directory::producer_feed))
+        .route("/feed.atom", get(feed::feed))
+        .route("/producers/{id}/feed.atom", get(feed::producer_feed))
         .route("/login", get(account::login_form).post(account::login))
         .route("/logout", post(account::logout))
         .route("/account", get(account::account))

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod bulk;
 pub mod certificate;
 pub mod directory;
+pub mod feed;
 pub mod forms;
 pub mod lang;
 pub mod render;
