@@ -18,7 +18,9 @@ use super::api::{
     webhooks,
 };
 use super::state::AppState;
-use super::web::{account, admin, audit, bulk, certificate, directory, feed, lang, workspace};
+use super::web::{
+    account, admin, audit, bulk, buyer, certificate, directory, feed, lang, workspace,
+};
 use super::{error, extract, limits, resolver};
 
 /// The whole service: API, pages and the OpenAPI description generated from the handlers.
@@ -91,6 +93,7 @@ pub fn router(state: AppState) -> Router {
         .route("/workspace/lots/new", get(workspace::new_lot))
         .route("/workspace/lots", post(workspace::create_lot))
         .route("/workspace/lots/{id}", get(workspace::lot))
+        .route("/buyer", get(buyer::home))
         .route("/admin", get(admin::home))
         .route("/admin/institutes", post(admin::create_institute))
         .route("/admin/producers", post(admin::create_producer))

@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod audit;
 pub mod bulk;
+pub mod buyer;
 pub mod certificate;
 pub mod directory;
 pub mod feed;

@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 use crate::support::{Seed, TestApp, problem_fields};
 
 mod email;
+mod page;
 mod watchlist;
 mod webhooks;
 
