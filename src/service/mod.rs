@@ -21,5 +21,6 @@ pub mod report_cache;
 pub mod status_lists;
 pub mod tokens;
 pub mod trail;
+pub mod webhooks;
 pub mod witness;
 pub mod witnessing;

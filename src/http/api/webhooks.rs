@@ -10,7 +10,7 @@ use crate::http::caller::Caller;
 use crate::http::error::{AppError, Problem};
 use crate::http::extract::{ApiJson, ApiPath};
 use crate::http::state::AppState;
-use crate::service::buyers::{self, NewWebhook};
+use crate::service::webhooks::{self as service, NewWebhook};
 use crate::store::{Attempt, WebhookRecord};
 
 /// Add a webhook (buyer): every status change of what you watch is posted to `url`,
@@ -33,7 +33,7 @@ pub async fn create(
     AppError,
 > {
     let buyer = caller.buyer()?;
-    let created = buyers::create_webhook(&app.store, &app.webhook_key, buyer, request).await?;
+    let created = service::create_webhook(&app.store, &app.webhook_key, buyer, request).await?;
     // The secret is shown once: no cache may keep a copy.
     Ok((
         StatusCode::CREATED,
@@ -65,7 +65,7 @@ pub async fn delete(
     ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, AppError> {
     let buyer = caller.buyer()?;
-    buyers::delete_webhook(&app.store, buyer, &id).await?;
+    service::delete_webhook(&app.store, buyer, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -81,7 +81,7 @@ pub async fn deliveries(
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Vec<Attempt>>, AppError> {
     let buyer = caller.buyer()?;
-    Ok(Json(buyers::deliveries(&app.store, buyer, &id).await?))
+    Ok(Json(service::deliveries(&app.store, buyer, &id).await?))
 }
 
 /// Send a `webhook.test` event to one of your webhooks now; the answer says how it went
@@ -98,6 +98,6 @@ pub async fn test(
 ) -> Result<Json<Attempt>, AppError> {
     let buyer = caller.buyer()?;
     Ok(Json(
-        buyers::test_send(&app.store, &app.webhook_key, buyer, &id).await?,
+        service::test_send(&app.store, &app.webhook_key, buyer, &id).await?,
     ))
 }
