@@ -73,3 +73,91 @@ async fn the_buyer_page_shows_the_watch_list_with_current_statuses() {
     other.login("ufficio@coop.example", &producer).await;
     assert_eq!(other.get("/buyer").await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn admins_create_buyer_accounts_and_tokens_on_the_admin_page() {
+    let app = TestApp::sqlite().await;
+    let seed = app.seed().await;
+    let password = app.user("capo@origine.example", "admin", None).await;
+    let web = Visitor::new(&app);
+    web.login("capo@origine.example", &password).await;
+    let page = web
+        .submit(
+            "/admin",
+            "/admin/users",
+            &[("email", "negozio@bottega.example"), ("role", "buyer")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let page = web
+        .submit(
+            "/admin",
+            "/admin/tokens",
+            &[
+                ("producer", &seed.producer),
+                ("buyer", "nessuno@bottega.example"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.field_errors().contains_key("f-t-buyer"),
+        "{}",
+        page.body
+    );
+    let page = web
+        .submit(
+            "/admin",
+            "/admin/tokens",
+            &[
+                ("producer", &seed.producer),
+                ("buyer", "negozio@bottega.example"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let token = page
+        .body
+        .split("<p class=\"secret\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_owned();
+    let (status, body) = app
+        .call(Method::GET, "/api/v1/watchlist", Some(&token), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["items"], json!([]));
+}
+
+#[tokio::test]
+async fn the_command_line_creates_buyer_tokens() {
+    let app = TestApp::sqlite().await;
+    let seed = app.seed().await;
+    buyer(&app, &seed.admin, "negozio@bottega.example").await;
+    let out = app
+        .command()
+        .args(["admin", "create-key", "--role", "buyer", "--buyer"])
+        .arg("negozio@bottega.example")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    let (status, _) = app
+        .call(Method::GET, "/api/v1/watchlist", Some(&token), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let out = app
+        .command()
+        .args(["admin", "create-key", "--role", "buyer"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--buyer"));
+}
