@@ -14,7 +14,9 @@
 //!   English), [`http::resolver`] the GS1 Digital Link URLs printed on labels.
 //! - [`service`]: one function per operation — issuance with group commit
 //!   ([`service::issuer`]), admin changes with their trail ([`service::admin`]),
-//!   verification reports, audit, impact figures, accounts, labels, the witness.
+//!   verification reports, audit, impact figures, accounts, labels, the witness, and
+//!   buyers' watch lists with the webhooks and e-mails that tell them of status changes
+//!   ([`service::buyers`], [`service::webhooks`], [`service::notify`]).
 //! - [`domain`]: institutes, producers, lots, claims, certificates, status, roles — pure
 //!   types that can only be built valid.
 //! - [`crypto`]: JCS, hashes, signing keys, the offline bundle check (shared by the server

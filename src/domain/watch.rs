@@ -176,6 +176,7 @@ pub struct Event {
     pub kind: EventType,
     /// When the event was made (RFC 3339).
     pub timestamp: String,
+    /// What it is about.
     pub data: EventData,
 }
 

@@ -131,7 +131,12 @@ pub enum AppError {
     NotFound(String),
     /// Something the request names by a field is not there (or not the caller's).
     #[error("{detail}")]
-    NotFoundField { field: &'static str, detail: String },
+    NotFoundField {
+        /// The field that names it.
+        field: &'static str,
+        /// What is missing.
+        detail: String,
+    },
     #[error("this endpoint does not accept that method")]
     MethodNotAllowed,
     #[error("too many requests from this client; slow down")]

@@ -13,11 +13,18 @@ use crate::{csv, time_fmt};
 /// Why a buyer's operation did not happen. Nothing was written.
 #[derive(Debug, thiserror::Error)]
 pub enum BuyerError {
+    /// Bad input, each field named.
     #[error(transparent)]
     Invalid(#[from] ValidationErrors),
     /// Not this buyer's, or not there: the field names the id.
     #[error("{detail}")]
-    NotFound { field: &'static str, detail: String },
+    NotFound {
+        /// The field holding the id.
+        field: &'static str,
+        /// What was not found.
+        detail: String,
+    },
+    /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -27,6 +34,7 @@ pub enum BuyerError {
 pub struct WatchedItem {
     /// `certificate` or `producer`.
     pub kind: Subject,
+    /// Its id.
     pub id: String,
     /// The product's name (certificates) or the producer's.
     pub name: String,
@@ -37,12 +45,14 @@ pub struct WatchedItem {
     pub status: String,
     /// The public page to check it on.
     pub url: String,
+    /// When it was put on the list (RFC 3339).
     pub added_at: String,
 }
 
 /// A buyer's watch list.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct WatchListView {
+    /// Certificates first, then producers.
     pub items: Vec<WatchedItem>,
 }
 

@@ -19,6 +19,7 @@ pub const MAX_WEBHOOKS: usize = 10;
 /// A new webhook and its secret, to be shown once.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct NewWebhook {
+    /// The webhook as listed.
     #[serde(flatten)]
     pub webhook: WebhookRecord,
     /// The Standard Webhooks secret (`whsec_…`) that signs every delivery: shown this once.

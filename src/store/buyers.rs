@@ -6,19 +6,25 @@ use crate::domain::Subject;
 /// One certificate or producer on a buyer's watch list.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct WatchItem {
+    /// Certificate or producer.
     pub kind: Subject,
+    /// Its id.
     pub subject: String,
+    /// When it was put on the list.
     pub added_at: String,
 }
 
 /// A buyer's webhook (its secret is derived, never stored).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct WebhookRecord {
+    /// Its id, which its secret is derived from.
     pub id: String,
+    /// The buyer account it belongs to.
     #[serde(skip)]
     pub buyer_id: String,
     /// Where events are posted.
     pub url: String,
+    /// When it was added (RFC 3339).
     pub created_at: String,
 }
 

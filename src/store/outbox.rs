@@ -8,12 +8,17 @@ use super::{Conn, Result, Store, count, db_int, on_conn, on_pool};
 pub struct NewNotification {
     /// The message id every attempt carries (`webhook-id`).
     pub id: String,
+    /// The buyer told.
     pub buyer_id: String,
     /// A webhook id, or [`EMAIL_TARGET`].
     pub target: String,
+    /// The status entry it tells about.
     pub seq: u64,
+    /// Its event type (`certificate.suspended` …).
     pub event_type: String,
+    /// The JSON body every attempt sends.
     pub payload: String,
+    /// When it was queued.
     pub created_at: String,
     /// Unix milliseconds.
     pub due_at: i64,
@@ -25,12 +30,19 @@ pub const EMAIL_TARGET: &str = "email";
 /// A queued notification, as a sender reads it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Notification {
+    /// The message id.
     pub id: String,
+    /// The buyer told.
     pub buyer_id: String,
+    /// A webhook id, or [`EMAIL_TARGET`].
     pub target: String,
+    /// Its event type.
     pub event_type: String,
+    /// The JSON body.
     pub payload: String,
+    /// When it was queued.
     pub created_at: String,
+    /// Attempts made so far.
     #[sqlx(try_from = "i64")]
     pub attempts: u64,
 }
@@ -40,6 +52,7 @@ pub struct Notification {
 pub struct Attempt {
     /// The message id (`webhook-id`).
     pub notification_id: String,
+    /// A webhook id, or [`EMAIL_TARGET`].
     #[serde(skip)]
     pub target: String,
     /// When it was made (RFC 3339).

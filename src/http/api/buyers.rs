@@ -100,7 +100,9 @@ pub struct BuyerRequest {
 /// A new buyer account: the password is shown this once.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct NewBuyerResponse {
+    /// The account's id (for `/api/v1/buyers/{id}/tokens`).
     pub id: String,
+    /// The address, lower-cased.
     pub email: String,
     /// The first password, generated: shown this once.
     pub password: String,

@@ -46,7 +46,9 @@ pub fn backoff(failed: u64) -> Duration {
 /// What the delivery task needs.
 #[derive(Clone, Debug)]
 pub struct Notifier {
+    /// The outbox and what the events are made of.
     pub store: Arc<Store>,
+    /// What webhook secrets are derived from.
     pub key: WebhookKey,
     /// Public address of the service, for the links in events.
     pub base_url: String,
