@@ -133,6 +133,8 @@ fn main() -> anyhow::Result<()> {
         // The load run measures throughput, not the abuse limit.
         rate_limit: 0,
         audit_seconds: 3600,
+        smtp_url: None,
+        smtp_from: None,
     };
     let runtime = tokio::runtime::Runtime::new()?;
     let running = runtime.block_on(origine::server::spawn(&config))?;

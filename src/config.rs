@@ -89,6 +89,13 @@ pub struct Config {
         global = true
     )]
     pub audit_seconds: u64,
+    /// SMTP server for buyers' e-mail notifications (`smtp://host:port`, `smtps://…`,
+    /// with `user:password@` if it needs a login); none = no e-mail.
+    #[arg(long, env = "ORIGINE_SMTP_URL", global = true)]
+    pub smtp_url: Option<String>,
+    /// Sender address of those e-mails (default `origine@` + the base URL's host).
+    #[arg(long, env = "ORIGINE_SMTP_FROM", global = true)]
+    pub smtp_from: Option<String>,
 }
 
 impl Config {
@@ -119,6 +126,21 @@ impl Config {
             .map_err(|e| anyhow::anyhow!("ORIGINE_WITNESS_POLICY {}: {e}", path.display()))?;
         crate::log::policy::Policy::parse(&text)
             .map_err(|e| anyhow::anyhow!("ORIGINE_WITNESS_POLICY {}: {e}", path.display()))
+    }
+
+    /// The mailer of `ORIGINE_SMTP_URL`, if set.
+    ///
+    /// # Errors
+    /// A URL or sender address that does not parse (the message never shows the URL).
+    pub fn mailer(&self) -> anyhow::Result<Option<crate::service::notify::Mailer>> {
+        let Some(url) = self.smtp_url.as_deref().filter(|u| !u.is_empty()) else {
+            return Ok(None);
+        };
+        let from = self
+            .smtp_from
+            .clone()
+            .unwrap_or_else(|| format!("origine@{}", host_of(&self.base_url())));
+        crate::service::notify::Mailer::new(url, &from).map(Some)
     }
 
     /// The log origin, which also names the issuer and keys.

@@ -15,7 +15,9 @@
 //!   printed on labels ([`service::resolution`] picks the links, [`service::epcis`] the events).
 //! - [`service`]: one function per operation — issuance with group commit
 //!   ([`service::issuer`]), admin changes with their trail ([`service::admin`]),
-//!   verification reports, audit, impact figures, accounts, labels, the witness.
+//!   verification reports, audit, impact figures, accounts, labels, the witness, and
+//!   buyers' watch lists with the webhooks and e-mails that tell them of status changes
+//!   ([`service::buyers`], [`service::webhooks`], [`service::notify`]).
 //! - [`domain`]: institutes, producers, lots, claims, certificates, status, roles — pure
 //!   types that can only be built valid.
 //! - [`crypto`]: JCS, hashes, signing keys, the offline bundle check (shared by the server

@@ -29,6 +29,8 @@ fn main() {
         "origine_py_prometheus",
         "origine_untp",
         "origine_epcis",
+        "origine_py_smtpd",
+        "origine_py_webhooks",
     ] {
         println!("cargo::rustc-check-cfg=cfg({cfg})");
     }
@@ -66,6 +68,16 @@ fn main() {
     if prometheus.is_some() {
         println!("cargo::rustc-cfg=origine_py_prometheus");
     }
+    // A real SMTP server for the buyers' e-mail, and the Standard Webhooks reference
+    // library to check our signatures with.
+    let smtpd = python_package("aiosmtpd");
+    if smtpd.is_some() {
+        println!("cargo::rustc-cfg=origine_py_smtpd");
+    }
+    let webhooks = python_package("standardwebhooks");
+    if webhooks.is_some() {
+        println!("cargo::rustc-cfg=origine_py_webhooks");
+    }
     // The UNTP DCC 0.6.1 reference data (GPL-3.0) is read where it is, never copied in.
     let untp = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors/untp-dcc-0.6.1");
     if untp.join("untp-dcc-schema.json").is_file() {
@@ -97,12 +109,12 @@ fn main() {
     }
     // The packages' own directories when found (a small tree), else the site-packages
     // directories `pip install` would put them in.
-    let found: Vec<PathBuf> = [python, jsonschema, jose, prometheus]
+    let found: Vec<PathBuf> = [python, jsonschema, jose, prometheus, smtpd, webhooks]
         .into_iter()
         .flatten()
         .flatten()
         .collect();
-    if found.len() < 5 {
+    if found.len() < 7 {
         watch.extend(site_packages());
     }
     watch.extend(found);

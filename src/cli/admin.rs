@@ -38,12 +38,15 @@ pub enum KeysCommand {
 pub enum AdminCommand {
     /// Create an API token and print only the token.
     CreateKey {
-        /// admin, auditor or producer.
+        /// admin, auditor, producer or buyer.
         #[arg(long)]
         role: String,
         /// The producer a producer token belongs to.
         #[arg(long)]
         producer: Option<String>,
+        /// The buyer account (id or email) a buyer token belongs to.
+        #[arg(long)]
+        buyer: Option<String>,
         /// What the token is for.
         #[arg(long)]
         label: Option<String>,
@@ -54,7 +57,7 @@ pub enum AdminCommand {
         /// The address the person logs in with.
         #[arg(long)]
         email: String,
-        /// admin, auditor or producer.
+        /// admin, auditor, producer or buyer.
         #[arg(long)]
         role: String,
         /// The producer a producer account belongs to.
@@ -82,8 +85,18 @@ pub(super) async fn run(config: &Config, command: AdminCommand) -> anyhow::Resul
         AdminCommand::CreateKey {
             role,
             producer,
+            buyer,
             label,
-        } => create_key(config, &role, producer.as_deref(), label.as_deref()).await,
+        } => {
+            create_key(
+                config,
+                &role,
+                producer.as_deref(),
+                buyer.as_deref(),
+                label.as_deref(),
+            )
+            .await
+        }
         AdminCommand::CreateUser {
             email,
             role,
@@ -97,6 +110,7 @@ async fn create_key(
     config: &Config,
     role: &str,
     producer: Option<&str>,
+    buyer: Option<&str>,
     label: Option<&str>,
 ) -> anyhow::Result<ExitCode> {
     let Some(role) = Role::parse(role) else {
@@ -107,8 +121,18 @@ async fn create_key(
             Usage("--producer ID is required for, and only for, --role producer".into()).into(),
         );
     }
+    if (role == Role::Buyer) != buyer.is_some() {
+        return Err(Usage(
+            "--buyer ID_OR_EMAIL is required for, and only for, --role buyer".into(),
+        )
+        .into());
+    }
     let store = store::connect(&config.database_url).await?;
-    match admin::create_token(&store, &Actor::cli(), role, producer, label).await {
+    let created = match buyer {
+        Some(buyer) => admin::create_buyer_token(&store, &Actor::cli(), buyer, label).await,
+        None => admin::create_token(&store, &Actor::cli(), role, producer, label).await,
+    };
+    match created {
         Ok((token, _)) => {
             println!("{token}");
             Ok(ExitCode::SUCCESS)

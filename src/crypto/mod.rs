@@ -8,6 +8,7 @@ pub mod jcs;
 pub mod keys;
 pub mod label_token;
 pub mod vc;
+pub mod webhook;
 
 pub use bundle::{
     Bundle, BundleCheck, Inclusion, KeysDocument, PublicKeyEntry, check_bundle, check_inclusion,

@@ -20,6 +20,7 @@ pub mod status;
 pub mod validation;
 pub mod vat;
 pub mod verdict;
+pub mod watch;
 mod words;
 
 pub use entry::{EntryKind, EntryStatus};

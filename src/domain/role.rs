@@ -1,5 +1,6 @@
 //! What an API token or a web account may do: `admin` changes the register, `auditor`
-//! reads everything and changes nothing, `producer` acts for its own organisation only.
+//! reads everything and changes nothing, `producer` acts for its own organisation only,
+//! `buyer` reads what the public reads and keeps its own watch list and webhooks.
 
 use super::words::words;
 
@@ -12,6 +13,9 @@ words! {
         Auditor = "auditor",
         /// A producer: registers and labels its own lots.
         Producer = "producer",
+        /// A shop or distributor: reads what the public reads, owns its watch list and
+        /// webhooks, changes nothing in the register.
+        Buyer = "buyer",
     }
 }
 
@@ -24,6 +28,11 @@ impl Role {
     /// True for a producer's account or token.
     pub fn is_producer(self) -> bool {
         self == Self::Producer
+    }
+
+    /// True for a buyer's account or token.
+    pub fn is_buyer(self) -> bool {
+        self == Self::Buyer
     }
 
     /// Admins and auditors read every producer's data.
@@ -46,7 +55,7 @@ mod tests {
                 role
             );
         }
-        assert_eq!(Role::NAMES, ["admin", "auditor", "producer"]);
+        assert_eq!(Role::NAMES, ["admin", "auditor", "producer", "buyer"]);
         assert_eq!(Role::parse("Admin"), None);
         assert_eq!(Role::parse(""), None);
     }

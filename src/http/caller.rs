@@ -101,6 +101,25 @@ impl Caller {
         self.record.producer_id.as_deref()
     }
 
+    /// The buyer account a buyer's token or session acts for.
+    pub fn buyer_id(&self) -> Option<&str> {
+        self.record.buyer_id.as_deref()
+    }
+
+    /// The buyer account this caller acts for.
+    ///
+    /// # Errors
+    /// 403 for any role but `buyer`.
+    pub fn buyer(&self) -> Result<&str, AppError> {
+        match (self.record.role, self.buyer_id()) {
+            (Role::Buyer, Some(id)) => Ok(id),
+            _ => Err(AppError::Forbidden(format!(
+                "this needs the buyer role; your token has {}",
+                self.record.role
+            ))),
+        }
+    }
+
     /// Admin and auditor see everything; a producer only its own organisation.
     pub fn may_read_producer(&self, producer_id: &str) -> bool {
         self.record.role.reads_everything() || self.producer_id() == Some(producer_id)
@@ -137,11 +156,13 @@ impl FromRequestParts<AppState> for Caller {
         {
             let user = session.user;
             let email = user.email.clone();
+            let buyer_id = (user.role == Role::Buyer).then(|| user.id.clone());
             return Ok(Self::new(
                 TokenRecord {
                     id: user.id,
                     role: user.role,
                     producer_id: user.producer_id,
+                    buyer_id,
                     label: Some(user.email),
                     created_at: user.created_at,
                 },

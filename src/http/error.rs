@@ -140,6 +140,14 @@ pub enum AppError {
     /// 404: the string names what was not found.
     #[error("{0}")]
     NotFound(String),
+    /// Something the request names by a field is not there (or not the caller's).
+    #[error("{detail}")]
+    NotFoundField {
+        /// The field that names it.
+        field: &'static str,
+        /// What is missing.
+        detail: String,
+    },
     /// 405.
     #[error("this endpoint does not accept that method")]
     MethodNotAllowed,
@@ -193,7 +201,7 @@ impl AppError {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) | Self::Csrf => StatusCode::FORBIDDEN,
-            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::NotFound(_) | Self::NotFoundField { .. } => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             Self::Conflict { .. } => StatusCode::CONFLICT,
@@ -211,7 +219,7 @@ impl AppError {
             Self::Unauthorized => "unauthorized",
             Self::Forbidden(_) => "forbidden",
             Self::Csrf => "csrf",
-            Self::NotFound(_) => "not-found",
+            Self::NotFound(_) | Self::NotFoundField { .. } => "not-found",
             Self::MethodNotAllowed => "method-not-allowed",
             Self::TooManyRequests => "too-many-requests",
             Self::Conflict { .. } => "conflict",
@@ -228,10 +236,12 @@ impl AppError {
         let errors = match self {
             Self::Validation(v) => v.0.clone(),
             Self::BadRequest { errors, .. } => errors.clone(),
-            Self::Conflict { field, detail } => vec![FieldError {
-                field: (*field).to_owned(),
-                message: detail.clone(),
-            }],
+            Self::Conflict { field, detail } | Self::NotFoundField { field, detail } => {
+                vec![FieldError {
+                    field: (*field).to_owned(),
+                    message: detail.clone(),
+                }]
+            }
             Self::Csrf => vec![FieldError {
                 field: "csrf".to_owned(),
                 message: "missing or does not match this session".to_owned(),
@@ -342,6 +352,17 @@ impl From<AdminError> for AppError {
             AdminError::Account(e) => e.into(),
             AdminError::Issue(e) => e.into(),
             AdminError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<crate::service::buyers::BuyerError> for AppError {
+    fn from(e: crate::service::buyers::BuyerError) -> Self {
+        use crate::service::buyers::BuyerError;
+        match e {
+            BuyerError::Invalid(v) => Self::Validation(v),
+            BuyerError::NotFound { field, detail } => Self::NotFoundField { field, detail },
+            BuyerError::Store(e) => e.into(),
         }
     }
 }

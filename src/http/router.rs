@@ -13,9 +13,14 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::api::{self, certificates, credentials, institutes, labels, log, lots, meta, producers};
+use super::api::{
+    self, buyers, certificates, credentials, institutes, labels, log, lots, meta, producers,
+    webhooks,
+};
 use super::state::AppState;
-use super::web::{account, admin, audit, bulk, certificate, directory, lang, product, workspace};
+use super::web::{
+    account, admin, audit, bulk, buyer, certificate, directory, feed, lang, product, workspace,
+};
 use super::{error, extract, limits, metrics, proxies, resolver};
 
 /// The whole service: API, pages and the OpenAPI description generated from the handlers.
@@ -51,6 +56,14 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(log::inclusion))
         .routes(routes!(log::consistency))
         .routes(routes!(log::cosign))
+        .routes(routes!(buyers::create))
+        .routes(routes!(buyers::create_token))
+        .routes(routes!(buyers::get, buyers::put))
+        .routes(routes!(buyers::get_csv, buyers::put_csv))
+        .routes(routes!(webhooks::create, webhooks::list))
+        .routes(routes!(webhooks::delete))
+        .routes(routes!(webhooks::deliveries))
+        .routes(routes!(webhooks::test))
         .routes(routes!(meta::healthz))
         .routes(routes!(metrics::metrics))
         .routes(routes!(resolver::description))
@@ -78,8 +91,8 @@ pub fn router(state: AppState) -> Router {
         .route("/verify", get(bulk::form).post(bulk::submit))
         .route("/producers", get(directory::producers))
         .route("/producers/{id}", get(directory::producer))
-        .route("/feed.atom", get(directory::feed))
-        .route("/producers/{id}/feed.atom", get(directory::producer_feed))
+        .route("/feed.atom", get(feed::feed))
+        .route("/producers/{id}/feed.atom", get(feed::producer_feed))
         .route("/login", get(account::login_form).post(account::login))
         .route("/logout", post(account::logout))
         .route("/account", get(account::account))
@@ -88,6 +101,7 @@ pub fn router(state: AppState) -> Router {
         .route("/workspace/lots/new", get(workspace::new_lot))
         .route("/workspace/lots", post(workspace::create_lot))
         .route("/workspace/lots/{id}", get(workspace::lot))
+        .route("/buyer", get(buyer::home))
         .route("/admin", get(admin::home))
         .route("/admin/institutes", post(admin::create_institute))
         .route("/admin/producers", post(admin::create_producer))

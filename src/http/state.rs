@@ -41,6 +41,8 @@ pub struct App {
     pub login_limits: LoginLimits,
     /// Verification reports remembered until the database or the keys change.
     pub reports: ReportCache,
+    /// The key buyers' webhook secrets are derived from.
+    pub webhook_key: crate::service::notify::WebhookKey,
     /// Where credentials' bits are in the W3C status lists.
     pub status_lists: crate::service::status_lists::StatusLists,
 }

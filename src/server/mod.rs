@@ -39,6 +39,14 @@ pub async fn build(config: &Config, base_url: String) -> anyhow::Result<AppState
         config.checkpoint_interval(),
         crate::service::witnessing::spawn(store.clone(), &policy, config.checkpoint_interval()),
     );
+    let webhook_key = crate::service::notify::WebhookKey::load_or_create(&config.keys_dir)?;
+    crate::service::notify::Notifier {
+        store: store.clone(),
+        key: webhook_key.clone(),
+        base_url: base_url.clone(),
+        mailer: config.mailer()?,
+    }
+    .spawn();
     let last_audit = crate::service::audit::LastAudit::default();
     crate::service::audit::spawn_auditor(
         store.clone(),
@@ -61,6 +69,7 @@ pub async fn build(config: &Config, base_url: String) -> anyhow::Result<AppState
         login_limits: crate::http::limits::LoginLimits::default(),
         reports: crate::service::report_cache::ReportCache::new(),
         status_lists: crate::service::status_lists::StatusLists::default(),
+        webhook_key,
     })))
 }
 

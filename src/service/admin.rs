@@ -183,6 +183,13 @@ pub async fn create_token(
                 ValidationErrors::one("producer", "a producer token needs its producer").into(),
             );
         }
+        (Role::Buyer, _) => {
+            return Err(ValidationErrors::one(
+                "buyer",
+                "a buyer token belongs to a buyer account: use create_buyer_token",
+            )
+            .into());
+        }
         (_, Some(_)) => {
             return Err(ValidationErrors::one(
                 "producer",
@@ -200,6 +207,40 @@ pub async fn create_token(
         "create_token",
         producer.unwrap_or(&record.id),
         &format!("{role} token {}", record.id),
+    )
+    .await;
+    Ok((token, record))
+}
+
+/// Creates an API token for the buyer account `buyer` (its id or email) and returns the
+/// secret, to be shown once, with its record.
+///
+/// # Errors
+/// Not an admin, a label over 100 characters, no buyer account with that id or email.
+pub async fn create_buyer_token(
+    store: &Store,
+    actor: &Actor,
+    buyer: &str,
+    label: Option<&str>,
+) -> Result<(String, TokenRecord), AdminError> {
+    actor.require_admin()?;
+    let mut c = Checker::default();
+    let label = label.map(|l| c.text("label", l, 0, 100, false));
+    c.finish(())?;
+    let key = buyer.trim().to_lowercase();
+    let Some(account) = store.buyer_account(&key).await? else {
+        return Err(AdminError::NotFound(format!(
+            "no buyer account with id or email {buyer:?}"
+        )));
+    };
+    let label = label.filter(|l| !l.is_empty());
+    let (token, record) = tokens::create_for_buyer(store, &account.id, label.as_deref()).await?;
+    trail::record(
+        store,
+        &actor.to_string(),
+        "create_token",
+        &account.email,
+        &format!("buyer token {}", record.id),
     )
     .await;
     Ok((token, record))

@@ -16,6 +16,29 @@ pub async fn create(
     producer_id: Option<&str>,
     label: Option<&str>,
 ) -> Result<(String, TokenRecord)> {
+    issue(store, role, producer_id, None, label).await
+}
+
+/// Creates a buyer token for the buyer account `buyer_id` and returns the secret (to show
+/// once) with its record.
+///
+/// # Errors
+/// Storage failures.
+pub async fn create_for_buyer(
+    store: &Store,
+    buyer_id: &str,
+    label: Option<&str>,
+) -> Result<(String, TokenRecord)> {
+    issue(store, Role::Buyer, None, Some(buyer_id), label).await
+}
+
+async fn issue(
+    store: &Store,
+    role: Role,
+    producer_id: Option<&str>,
+    buyer_id: Option<&str>,
+    label: Option<&str>,
+) -> Result<(String, TokenRecord)> {
     let mut secret = [0u8; 32];
     getrandom::fill(&mut secret).map_err(|e| crate::store::StoreError::Seal(e.to_string()))?;
     let token = format!("org_{}", BASE64URL_NOPAD.encode(&secret));
@@ -24,6 +47,7 @@ pub async fn create(
         token_hash: jcs::sha256_hex(token.as_bytes()),
         role,
         producer_id: producer_id.map(str::to_owned),
+        buyer_id: buyer_id.map(str::to_owned),
         label: label.map(str::to_owned),
         created_at: crate::time_fmt::now(),
     };
@@ -34,6 +58,7 @@ pub async fn create(
             id: new.id,
             role: new.role,
             producer_id: new.producer_id,
+            buyer_id: new.buyer_id,
             label: new.label,
             created_at: new.created_at,
         },

@@ -105,6 +105,23 @@ impl Store {
         entries(rows)
     }
 
+    /// Up to `limit` status entries (certificates and producers) from `start` on, oldest
+    /// first: what the buyers' notifications are made of.
+    pub async fn status_entries_from(&self, start: u64, limit: u32) -> Result<Vec<LogEntry>> {
+        let rows = on_pool!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {ENTRY_COLUMNS} FROM log_entries \
+                 WHERE kind IN ('certificate_status', 'producer_status') AND seq >= $1 \
+                 ORDER BY seq LIMIT $2"
+            )))
+            .bind(db_int(start))
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await?
+        });
+        entries(rows)
+    }
+
     /// The latest status entries (certificates and producers), newest first; with a
     /// producer, only those about it and its certificates.
     pub async fn status_feed(

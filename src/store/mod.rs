@@ -17,13 +17,16 @@
 //! - `tree`: the Merkle nodes;
 //! - `scans`: unit labels and their scans;
 //! - `accounts`: users, sessions and the admin trail;
+//! - `buyers`: buyers' watch lists and webhooks; `outbox`: what is to be delivered to them;
 //! - `words`: roles, statuses, kinds, GTINs and lot codes as TEXT.
 
 mod accounts;
 mod append;
+mod buyers;
 mod dialect;
 mod files;
 mod log;
+mod outbox;
 mod plan;
 mod records;
 mod register;
@@ -39,7 +42,9 @@ use sqlx::{PgConnection, PgPool, SqliteConnection, SqlitePool};
 
 use crate::log::merkle;
 
+pub use buyers::{WatchItem, WebhookRecord};
 pub use dialect::ChangeStamp;
+pub use outbox::{AfterAttempt, Attempt, EMAIL_TARGET, NewNotification, Notification};
 pub use records::*;
 pub use status_lists::StatusMark;
 

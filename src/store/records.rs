@@ -18,6 +18,8 @@ pub struct NewToken {
     pub role: Role,
     /// The producer a `producer` token acts for; absent for other roles.
     pub producer_id: Option<String>,
+    /// The buyer account a buyer token belongs to.
+    pub buyer_id: Option<String>,
     /// The admin's note on what the token is for, up to 100 characters; absent when none.
     pub label: Option<String>,
     /// When it was created: RFC 3339 UTC to the second.
@@ -33,6 +35,9 @@ pub struct TokenRecord {
     pub role: Role,
     /// The producer a `producer` token acts for; absent for other roles.
     pub producer_id: Option<String>,
+    /// The buyer account a buyer token belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub buyer_id: Option<String>,
     /// The admin's note on what the token is for; absent when none.
     pub label: Option<String>,
     /// When it was created: RFC 3339 UTC to the second.

@@ -198,13 +198,14 @@ impl Store {
     pub async fn insert_token(&self, t: &NewToken) -> Result<()> {
         on_pool!(self, |pool| {
             sqlx::query(
-                "INSERT INTO api_tokens (id, token_hash, role, producer_id, label, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
+                "INSERT INTO api_tokens (id, token_hash, role, producer_id, buyer_id, label, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
             .bind(&t.id)
             .bind(&t.token_hash)
             .bind(t.role)
             .bind(&t.producer_id)
+            .bind(&t.buyer_id)
             .bind(&t.label)
             .bind(&t.created_at)
             .execute(pool)
@@ -218,7 +219,7 @@ impl Store {
     pub async fn token_by_hash(&self, token_hash: &str) -> Result<Option<TokenRecord>> {
         on_pool!(self, |pool| {
             Ok(sqlx::query_as(
-                "SELECT id, role, producer_id, label, created_at FROM api_tokens WHERE token_hash = $1",
+                "SELECT id, role, producer_id, buyer_id, label, created_at FROM api_tokens WHERE token_hash = $1",
             )
             .bind(token_hash)
             .fetch_optional(pool)
@@ -230,7 +231,7 @@ impl Store {
     pub async fn tokens(&self, producer_id: Option<&str>) -> Result<Vec<TokenRecord>> {
         on_pool!(self, |pool| {
             Ok(sqlx::query_as(
-                "SELECT id, role, producer_id, label, created_at FROM api_tokens \
+                "SELECT id, role, producer_id, buyer_id, label, created_at FROM api_tokens \
                  WHERE (CAST($1 AS TEXT) IS NULL OR producer_id = $1) ORDER BY created_at, id",
             )
             .bind(producer_id)

@@ -11,6 +11,7 @@ use sqlx::encode::IsNull;
 use sqlx::error::BoxDynError;
 use sqlx::{Database, Decode, Encode, Type};
 
+use crate::domain::status::Subject;
 use crate::domain::{EntryKind, Gtin, LotCode, ProducerStatus, Role, VatNumber};
 
 /// Implements `Type`, `Encode` and `Decode` for both databases: stored as the text
@@ -61,6 +62,7 @@ fn word<T>(parsed: Option<T>, what: &str, text: &str) -> Result<T, BoxDynError> 
 
 stored_as_text! {
     Role => |t| word(Role::parse(t), "role", t);
+    Subject => |t| word(Subject::parse(t), "watched subject", t);
     EntryKind => |t| word(EntryKind::parse(t), "log entry kind", t);
     ProducerStatus => |t| word(ProducerStatus::parse(t), "producer status", t);
     Gtin => |t| Ok(Gtin::from_stored(t.to_owned()));

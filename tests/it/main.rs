@@ -8,6 +8,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod browser;
+mod buyers;
 mod caches;
 mod cli;
 mod concurrency;

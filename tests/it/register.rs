@@ -100,3 +100,56 @@ async fn status_changes_appear_in_the_atom_feeds_newest_first() {
         "{mine}"
     );
 }
+
+#[tokio::test]
+async fn feed_titles_name_the_product_and_producer_in_the_feeds_language() {
+    let app = TestApp::sqlite().await;
+    let seed = app.seed().await;
+    let issued = app.issue(&seed.producer_token, "F-2").await;
+    let id = issued["bundle"]["certificate"]["id"].as_str().unwrap();
+    app.post(
+        &format!("/api/v1/certificates/{id}/status"),
+        &seed.admin,
+        json!({"status": "suspended", "reason": "verifica"}),
+    )
+    .await;
+    app.post(
+        &format!("/api/v1/producers/{}/status", seed.other),
+        &seed.admin,
+        json!({"status": "suspended", "reason": "verifica"}),
+    )
+    .await;
+    let (_, _, it) = text(&app, "/feed.atom").await;
+    assert!(
+        it.contains("<title>Produttore sospeso: Cooperativa Due</title>"),
+        "{it}"
+    );
+    assert!(
+        it.contains("<title>Sospeso: Biscotti al farro — Cooperativa Uno</title>"),
+        "{it}"
+    );
+    let (_, _, en) = text(&app, "/feed.atom?lang=en").await;
+    assert!(
+        en.contains("<title>Producer suspended: Cooperativa Due</title>"),
+        "{en}"
+    );
+    assert!(
+        en.contains("<title>Suspended: Biscotti al farro — Cooperativa Uno</title>"),
+        "{en}"
+    );
+    assert!(!en.contains("sospeso"), "{en}");
+    for feed in [&it, &en] {
+        let titles: Vec<&str> = feed
+            .split("<title>")
+            .skip(1)
+            .filter_map(|t| t.split("</title>").next())
+            .collect();
+        assert!(titles.iter().all(|t| !t.contains(id)), "{feed}");
+    }
+    let (_, _, mine) = text(
+        &app,
+        &format!("/producers/{}/feed.atom?lang=en", seed.producer),
+    )
+    .await;
+    assert!(mine.contains("Suspended: Biscotti al farro"), "{mine}");
+}

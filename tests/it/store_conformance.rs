@@ -254,6 +254,7 @@ async fn tokens_are_found_by_hash_and_scoped_by_producer(store: &Store) {
                 token_hash: format!("hash-{id}"),
                 role,
                 producer_id: producer.map(str::to_owned),
+                buyer_id: None,
                 label: None,
                 created_at: "2026-01-01T00:00:00Z".into(),
             })
@@ -736,6 +737,7 @@ async fn tokens_keep_null_labels_and_list_in_order_and_a_duplicate_hash_conflict
                 token_hash: format!("hash-{id}"),
                 role: Role::Producer,
                 producer_id: Some("p1".into()),
+                buyer_id: None,
                 label: label.map(str::to_owned),
                 created_at: created_at.into(),
             })
@@ -754,6 +756,7 @@ async fn tokens_keep_null_labels_and_list_in_order_and_a_duplicate_hash_conflict
             token_hash: "hash-t1".into(),
             role: Role::Admin,
             producer_id: None,
+            buyer_id: None,
             label: None,
             created_at: "2026-01-03T00:00:00Z".into(),
         })

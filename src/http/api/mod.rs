@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, the keys document and the transparency log: bearer
 //! tokens, RFC 9457 problems, and an OpenAPI description generated from the handlers.
 
+pub mod buyers;
 pub mod certificates;
 pub mod credentials;
 pub mod institutes;
@@ -9,6 +10,7 @@ pub mod log;
 pub mod lots;
 pub mod meta;
 pub mod producers;
+pub mod webhooks;
 
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};

@@ -53,6 +53,7 @@ pub fn home_of(user: &UserRecord) -> &'static str {
         Role::Producer => "/workspace",
         Role::Admin => "/admin",
         Role::Auditor => "/audit",
+        Role::Buyer => "/buyer",
     }
 }
 

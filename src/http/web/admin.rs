@@ -164,6 +164,17 @@ fn empty_forms(l: Lang, institutes: &[Institute], producers: &[Producer]) -> [Fo
                 Kind::Select(producer_options.clone()),
             )
             .scope("t-"),
+            Field::new(
+                "buyer",
+                l.s("Account acquirente", "Buyer account"),
+                Kind::Text,
+            )
+            .scope("t-")
+            .optional()
+            .hint(l.s(
+                "Per un token acquirente: l'e-mail dell'account (il produttore è ignorato).",
+                "For a buyer token: the account's e-mail (the producer is then ignored).",
+            )),
             Field::new("label", l.s("Descrizione", "Label"), Kind::Text)
                 .scope("t-")
                 .optional()
@@ -485,7 +496,7 @@ async fn change_status(
     )))
 }
 
-/// `POST /admin/tokens`: an API token for a producer, shown once.
+/// `POST /admin/tokens`: an API token for a producer, or for a buyer account, shown once.
 pub async fn create_token(
     State(app): State<AppState>,
     l: Lang,
@@ -494,15 +505,24 @@ pub async fn create_token(
 ) -> Result<Response, PageError> {
     user.require(l, &[Role::Admin])?;
     let id = form.get("producer").to_owned();
-    let created = admin::create_token(
-        &app.store,
-        &actor(&user),
-        Role::Producer,
-        Some(&id),
-        Some(form.get("label")),
-    )
-    .await;
+    let buyer = form.get("buyer").trim().to_owned();
+    let created = if buyer.is_empty() {
+        admin::create_token(
+            &app.store,
+            &actor(&user),
+            Role::Producer,
+            Some(&id),
+            Some(form.get("label")),
+        )
+        .await
+    } else {
+        admin::create_buyer_token(&app.store, &actor(&user), &buyer, Some(form.get("label"))).await
+    };
     let outcome = match created {
+        Err(AdminError::NotFound(_)) if !buyer.is_empty() => invalid(vec![FieldError {
+            field: "buyer".into(),
+            message: "no buyer account with this e-mail".into(),
+        }]),
         Err(AdminError::NotFound(_)) => invalid(vec![FieldError {
             field: "producer".into(),
             message: "no producer with this id".into(),

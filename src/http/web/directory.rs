@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 
 use super::lang::Lang;
 use super::render::Nav;
@@ -19,10 +19,6 @@ use crate::http::caller::Viewer;
 use crate::http::error::AppError;
 use crate::http::extract::ApiPath;
 use crate::http::state::AppState;
-use crate::store::LogEntry;
-
-/// Entries in a feed.
-const FEED_LENGTH: u32 = 50;
 
 struct ProducerRow {
     id: String,
@@ -219,90 +215,5 @@ pub async fn producer(
             vat_number: p.vat_number,
             website: p.website,
         },
-    ))
-}
-
-/// Escapes text for XML content and attributes.
-fn xml(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
-}
-
-/// An Atom feed (RFC 4287) of status entries.
-fn atom(base: &str, self_path: &str, title: &str, entries: &[LogEntry]) -> Response {
-    let updated = entries
-        .first()
-        .and_then(|e| serde_json::from_str::<serde_json::Value>(&e.body).ok())
-        .and_then(|b| b["effective_at"].as_str().map(str::to_owned))
-        .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_owned());
-    let mut out = format!(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n\
-         <id>{base}{self_path}</id>\n<title>{}</title>\n<updated>{}</updated>\n\
-         <link rel=\"self\" href=\"{base}{self_path}\"/>\n<author><name>Origine</name></author>\n",
-        xml(title),
-        xml(&updated)
-    );
-    for e in entries {
-        let body: serde_json::Value = serde_json::from_str(&e.body).unwrap_or_default();
-        let (what, link) = if e.kind == EntryKind::ProducerStatus {
-            ("Produttore", format!("{base}/producers/{}", e.subject))
-        } else {
-            ("Certificato", format!("{base}/c/{}", e.subject))
-        };
-        let status = body["status"].as_str().unwrap_or_default();
-        let at = body["effective_at"].as_str().unwrap_or_default();
-        out.push_str(&format!(
-            "<entry>\n<id>{base}/api/v1/log/entries?start={seq}&amp;end={next}</id>\n\
-             <title>{} {}: {} ({})</title>\n<updated>{}</updated>\n<link href=\"{}\"/>\n\
-             <content type=\"text\">{}</content>\n</entry>\n",
-            what,
-            xml(&e.subject),
-            status_name(Lang::It, status),
-            xml(status),
-            xml(at),
-            xml(&link),
-            xml(body["reason"].as_str().unwrap_or_default()),
-            seq = e.seq,
-            next = e.seq + 1,
-        ));
-    }
-    out.push_str("</feed>\n");
-    (
-        [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
-        out,
-    )
-        .into_response()
-}
-
-/// `/feed.atom`: status changes in the whole register.
-pub async fn feed(State(app): State<AppState>) -> Result<Response, AppError> {
-    let entries = app.store.status_feed(None, FEED_LENGTH).await?;
-    Ok(atom(
-        &app.base_url,
-        "/feed.atom",
-        "Origine — variazioni di stato",
-        &entries,
-    ))
-}
-
-/// `/producers/{id}/feed.atom`: status changes of one producer and its certificates.
-pub async fn producer_feed(
-    State(app): State<AppState>,
-    ApiPath(id): ApiPath<String>,
-) -> Result<Response, AppError> {
-    let p = app
-        .store
-        .producer(&id)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("no producer with id {id:?}")))?;
-    let entries = app.store.status_feed(Some(&p.id), FEED_LENGTH).await?;
-    Ok(atom(
-        &app.base_url,
-        &format!("/producers/{}/feed.atom", p.id),
-        &format!("Origine — {}", p.name),
-        &entries,
     ))
 }

@@ -214,6 +214,10 @@ pub fn message(l: Lang, english: &str) -> String {
             "nessun produttore ha questo codice",
         ),
         (
+            "no buyer account with this e-mail",
+            "nessun account acquirente ha questa e-mail",
+        ),
+        (
             "only producer accounts belong to a producer",
             "solo gli account produttore appartengono a un produttore",
         ),

@@ -102,6 +102,8 @@ pub fn config(database_url: &str, dir: &TempDir) -> Config {
         header_timeout_seconds: 10,
         rate_limit: 50,
         audit_seconds: 3600,
+        smtp_url: None,
+        smtp_from: None,
     }
 }
 
@@ -113,6 +115,15 @@ impl TestApp {
         Self::start(url, dir).await
     }
 
+    /// A service on a new SQLite file, with settings changed by `adjust`.
+    pub async fn sqlite_with(adjust: impl FnOnce(&mut Config)) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("data/origine.db").display());
+        let mut config = config(&url, &dir);
+        adjust(&mut config);
+        Self::start_with(config, dir).await
+    }
+
     /// A service on a new PostgreSQL database.
     pub async fn postgres() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -121,6 +132,10 @@ impl TestApp {
 
     async fn start(url: String, dir: TempDir) -> Self {
         let config = config(&url, &dir);
+        Self::start_with(config, dir).await
+    }
+
+    async fn start_with(config: Config, dir: TempDir) -> Self {
         let state = origine::server::build(&config, BASE_URL.into())
             .await
             .expect("service starts");
