@@ -2,33 +2,16 @@
 //! the unit's URL so that only issued serials have working labels.
 
 use data_encoding::BASE32_NOPAD;
-use sha2::{Digest, Sha256};
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
 
-/// SHA-256's block size in bytes, the HMAC `B` of RFC 2104.
-const SHA256_BLOCK: usize = 64;
-
-/// HMAC-SHA256 (RFC 2104): `H((K ^ opad) ‖ H((K ^ ipad) ‖ message))`, where `K` is the key
-/// hashed first if it is longer than a block, then padded with zeros to a block.
+/// HMAC-SHA256 (RFC 2104), by the RustCrypto `hmac` crate.
 pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
-    let mut block = [0u8; SHA256_BLOCK];
-    if key.len() > SHA256_BLOCK {
-        let hashed: [u8; 32] = Sha256::digest(key).into();
-        block[..32].copy_from_slice(&hashed);
-    } else {
-        block[..key.len()].copy_from_slice(key);
-    }
-    let ipad = block.map(|b| b ^ 0x36);
-    let opad = block.map(|b| b ^ 0x5c);
-    let inner: [u8; 32] = Sha256::new()
-        .chain_update(ipad)
-        .chain_update(message)
-        .finalize()
-        .into();
-    Sha256::new()
-        .chain_update(opad)
-        .chain_update(inner)
-        .finalize()
-        .into()
+    // HMAC takes a key of any length: `new_from_slice` cannot fail for it.
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC accepts keys of every length"));
+    mac.update(message);
+    mac.finalize().into_bytes().into()
 }
 
 /// The token printed in a unit's URL: the first 10 bytes (80 bits) of
