@@ -22,16 +22,25 @@ impl Store {
         secret.ok_or_else(|| StoreError::Corrupt(format!("lot {lot_id} has no label secret")))
     }
 
-    /// The salt of `day` (created on first use; every process gets the same one).
+    /// The salt of `day` (created on first use; every process gets the same one). Creating
+    /// a day's salt deletes the earlier days': kept, they would let anyone holding the
+    /// database hash every address and find which ones scanned.
     pub async fn daily_salt(&self, day: &str, fresh: &str) -> Result<String> {
         let (salt,): (String,) = on_pool!(self, |pool| {
-            sqlx::query(
+            let created = sqlx::query(
                 "INSERT INTO scan_salts (day, salt) VALUES ($1, $2) ON CONFLICT (day) DO NOTHING",
             )
             .bind(day)
             .bind(fresh)
             .execute(pool)
-            .await?;
+            .await?
+            .rows_affected();
+            if created > 0 {
+                sqlx::query("DELETE FROM scan_salts WHERE day < $1")
+                    .bind(day)
+                    .execute(pool)
+                    .await?;
+            }
             sqlx::query_as("SELECT salt FROM scan_salts WHERE day = $1")
                 .bind(day)
                 .fetch_one(pool)

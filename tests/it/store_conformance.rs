@@ -1015,6 +1015,12 @@ async fn daily_salts_are_kept_from_the_first_use(store: &Store) {
     assert_eq!(store.daily_salt("2026-01-01", "s1").await.unwrap(), "s1");
     assert_eq!(store.daily_salt("2026-01-01", "s2").await.unwrap(), "s1");
     assert_eq!(store.daily_salt("2026-01-02", "s3").await.unwrap(), "s3");
+    // A new day's salt deletes the earlier days': yesterday's is gone, asking for it again
+    // gets a new one (which the next new day deletes in turn).
+    assert_eq!(store.daily_salt("2026-01-01", "s4").await.unwrap(), "s4");
+    assert_eq!(store.daily_salt("2026-01-02", "s5").await.unwrap(), "s3");
+    assert_eq!(store.daily_salt("2026-01-03", "s6").await.unwrap(), "s6");
+    assert_eq!(store.daily_salt("2026-01-02", "s7").await.unwrap(), "s7");
 }
 
 async fn scans_are_counted_per_serial_source_and_day(store: &Store) {
