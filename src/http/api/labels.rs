@@ -23,6 +23,26 @@ async fn readable_lot(app: &AppState, caller: &Caller, id: &str) -> Result<LotRe
     }
 }
 
+/// The lot `id` if the caller may print its labels: as [`readable_lot`], and a producer only
+/// while it is accredited — a suspended or revoked producer can print no more labels than
+/// it can issue certificates.
+async fn printable_lot(app: &AppState, caller: &Caller, id: &str) -> Result<LotRecord, AppError> {
+    let lot = readable_lot(app, caller, id).await?;
+    if caller.role() == crate::domain::Role::Producer {
+        let accredited = app
+            .store
+            .producer(&lot.producer_id)
+            .await?
+            .is_some_and(|p| p.is_accredited());
+        if !accredited {
+            return Err(AppError::Forbidden(
+                "this producer is suspended or revoked: it cannot print labels".into(),
+            ));
+        }
+    }
+    Ok(lot)
+}
+
 async fn names(app: &AppState, lot: &LotRecord) -> Result<(String, String), AppError> {
     let producer = app
         .store
@@ -61,7 +81,7 @@ pub struct SheetQuery {
 #[utoipa::path(get, path = "/api/v1/lots/{id}/labels.pdf", tag = "labels",
     params(("id" = String, Path), SheetQuery),
     responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 400, body = Problem),
-              (status = 401, body = Problem), (status = 404, body = Problem)),
+              (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("token" = [])))]
 pub async fn sheet(
     State(app): State<AppState>,
@@ -74,7 +94,7 @@ pub async fn sheet(
         Some(name) => Layout::parse(name)
             .ok_or_else(|| AppError::bad_field("layout", "must be 3x8, 4x10, 2x7 or roll"))?,
     };
-    let lot = readable_lot(&app, &caller, &id).await?;
+    let lot = printable_lot(&app, &caller, &id).await?;
     let quantity = lot.quantity;
     let from = q.from.unwrap_or(1);
     let to = q.to.unwrap_or(quantity);
@@ -136,7 +156,7 @@ pub async fn sheet(
     params(("id" = String, Path),
         ("file" = String, Path, description = "`17.png` or `17.svg`", pattern = r"^[0-9]+\.(png|svg)$")),
     responses((status = 200, content((Vec<u8> = "image/png"), (String = "image/svg+xml"))),
-              (status = 400, body = Problem), (status = 404, body = Problem)),
+              (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("token" = [])))]
 pub async fn single(
     State(app): State<AppState>,
@@ -152,7 +172,7 @@ pub async fn single(
             "the serial must be a unit number as printed: 1, 2, 3, … without leading zeros",
         )
     })?;
-    let lot = readable_lot(&app, &caller, &id).await?;
+    let lot = printable_lot(&app, &caller, &id).await?;
     let quantity = lot.quantity;
     if serial == 0 || serial > quantity {
         return Err(AppError::bad_field(

@@ -122,3 +122,53 @@ async fn the_admin_page_refuses_to_reinstate_a_revoked_certificate_next_to_the_s
     );
     assert_eq!(app.state.store.log_size().await.unwrap(), size);
 }
+
+/// A suspended or revoked producer kept printing labels with its token: now it can no more
+/// print than issue, while the admin and the auditor still can (to check what was printed).
+#[tokio::test]
+async fn a_suspended_producer_can_neither_issue_nor_print() {
+    let app = TestApp::sqlite().await;
+    let seed = app.seed().await;
+    let body = app.issue(&seed.producer_token, "PRINT-1").await;
+    let lot = body["lot"]["id"].as_str().unwrap().to_owned();
+    let sheet = format!("/api/v1/lots/{lot}/labels.pdf?layout=3x8&from=1&to=2");
+    let single = format!("/api/v1/lots/{lot}/labels/1.png");
+    let get = |path: String, token: String| {
+        let app = &app;
+        async move {
+            app.call(axum::http::Method::GET, &path, Some(&token), None)
+                .await
+                .0
+        }
+    };
+    assert_eq!(
+        get(sheet.clone(), seed.producer_token.clone()).await,
+        StatusCode::OK
+    );
+    for status in ["suspended", "revoked"] {
+        let (code, body) = app
+            .post(
+                &format!("/api/v1/producers/{}/status", seed.producer),
+                &seed.admin,
+                json!({"status": status, "reason": "audit"}),
+            )
+            .await;
+        assert_eq!(code, StatusCode::CREATED, "{body}");
+        let (code, _) = app
+            .post(
+                "/api/v1/lots",
+                &seed.producer_token,
+                crate::support::lot("PRINT-2"),
+            )
+            .await;
+        assert_eq!(code, StatusCode::FORBIDDEN, "{status}: no issuing");
+        for path in [&sheet, &single] {
+            assert_eq!(
+                get(path.clone(), seed.producer_token.clone()).await,
+                StatusCode::FORBIDDEN,
+                "{status}: no printing {path}"
+            );
+            assert_eq!(get(path.clone(), seed.admin.clone()).await, StatusCode::OK);
+        }
+    }
+}
