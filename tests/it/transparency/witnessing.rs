@@ -88,27 +88,63 @@ async fn until_witnessed(base: &str, policy: &Policy, size: u64) -> Duration {
     }
 }
 
+/// A log served on a real port whose `ORIGINE_WITNESS_POLICY` names `witness` (quorum: it),
+/// with an admin-made producer token; checkpoints every second.
+struct WitnessedLog {
+    log: origine::server::Running,
+    config: origine::config::Config,
+    base: String,
+    producer: String,
+    _dir: tempfile::TempDir,
+}
+
+impl WitnessedLog {
+    async fn start(witness: &WitnessServer, fail_open: bool) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let policy_path = dir.path().join("witnesses.policy");
+        std::fs::write(
+            &policy_path,
+            format!(
+                "witness cnel {} {}\nquorum cnel\n",
+                witness.vkey, witness.url
+            ),
+        )
+        .unwrap();
+        let db = format!("sqlite://{}", dir.path().join("log.db").display());
+        let mut config = crate::support::config(&db, &dir);
+        config.base_url = None;
+        config.checkpoint_seconds = 1;
+        config.witness_policy = Some(policy_path);
+        config.witness_fail_open = fail_open;
+        let log = origine::server::spawn(&config).await.unwrap();
+        let base = format!("http://{}", log.addr);
+        let admin = origine::service::tokens::create(&log.state.store, Role::Admin, None, None)
+            .await
+            .unwrap()
+            .0;
+        let producer = TestApp::over(&log, config.clone())
+            .producer_token_for_seed(&admin)
+            .await;
+        Self {
+            log,
+            config,
+            base,
+            producer,
+            _dir: dir,
+        }
+    }
+
+    fn app(&self) -> TestApp {
+        TestApp::over(&self.log, self.config.clone())
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_log_with_a_witness_policy_serves_a_cosigned_checkpoint_within_seconds() {
-    let dir = tempfile::tempdir().unwrap();
     let mut witness = WitnessServer::bind().await;
-    let policy_path = dir.path().join("witnesses.policy");
-    std::fs::write(
-        &policy_path,
-        format!(
-            "witness cnel {} {}\nquorum cnel\n",
-            witness.vkey, witness.url
-        ),
-    )
-    .unwrap();
-    let db = format!("sqlite://{}", dir.path().join("log.db").display());
-    let mut config = crate::support::config(&db, &dir);
-    config.base_url = None;
-    config.checkpoint_seconds = 1;
-    config.witness_policy = Some(policy_path);
-    let log = origine::server::spawn(&config).await.unwrap();
-    witness.serve(&log);
-    let base = format!("http://{}", log.addr);
+    let w = WitnessedLog::start(&witness, true).await;
+    witness.serve(&w.log);
+    let base = w.base.clone();
 
     // The log's policy: its own key with its tiles prefix, the witness, the quorum.
     let (status, text) = fetch(format!("{base}/log/policy")).await;
@@ -122,13 +158,7 @@ async fn a_log_with_a_witness_policy_serves_a_cosigned_checkpoint_within_seconds
     assert_eq!(served.witnesses[0].vkey, witness.vkey);
     assert_eq!(served.quorum.as_deref(), Some("cnel"));
 
-    let admin = origine::service::tokens::create(&log.state.store, Role::Admin, None, None)
-        .await
-        .unwrap()
-        .0;
-    let app = TestApp::over(&log, config.clone());
-    let producer = app.producer_token_for_seed(&admin).await;
-    app.issue(&producer, "W1").await;
+    w.app().issue(&w.producer, "W1").await;
     let took = until_witnessed(&base, &served, 1).await;
     println!("cosigned checkpoint served {took:?} after the issuance");
 
@@ -141,30 +171,9 @@ async fn a_log_with_a_witness_policy_serves_a_cosigned_checkpoint_within_seconds
 /// cosignature follows once it answers.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_witness_that_is_down_delays_only_its_own_cosignature() {
-    let dir = tempfile::tempdir().unwrap();
     let mut witness = WitnessServer::bind().await;
-    let policy_path = dir.path().join("witnesses.policy");
-    std::fs::write(
-        &policy_path,
-        format!(
-            "witness cnel {} {}\nquorum cnel\n",
-            witness.vkey, witness.url
-        ),
-    )
-    .unwrap();
-    let db = format!("sqlite://{}", dir.path().join("log.db").display());
-    let mut config = crate::support::config(&db, &dir);
-    config.base_url = None;
-    config.checkpoint_seconds = 1;
-    config.witness_policy = Some(policy_path);
-    let log = origine::server::spawn(&config).await.unwrap();
-    let base = format!("http://{}", log.addr);
-    let admin = origine::service::tokens::create(&log.state.store, Role::Admin, None, None)
-        .await
-        .unwrap()
-        .0;
-    let app = TestApp::over(&log, config.clone());
-    let producer = app.producer_token_for_seed(&admin).await;
+    let w = WitnessedLog::start(&witness, true).await;
+    let (app, producer, base) = (w.app(), w.producer.clone(), w.base.clone());
     // The witness's port is bound but nobody answers: connections wait, then time out.
     app.issue(&producer, "D1").await;
     let none = Policy::parse("quorum none\n").unwrap();
@@ -174,7 +183,7 @@ async fn a_witness_that_is_down_delays_only_its_own_cosignature() {
     let (_, text) = fetch(format!("{base}/log/checkpoint")).await;
     assert!(!text.contains("cnel.test/witness"), "{text}");
     // Now it answers; its cosignature arrives with the retries.
-    witness.serve(&log);
+    witness.serve(&w.log);
     let policy = Policy::parse(&fetch(format!("{base}/log/policy")).await.1).unwrap();
     until_witnessed(&base, &policy, 2).await;
 }
@@ -261,31 +270,9 @@ async fn a_409_resyncs_the_log_to_the_witness_size() {
 /// while the witness is down, the cosigned one once it answers.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fail_closed_serves_only_checkpoints_that_meet_the_quorum() {
-    let dir = tempfile::tempdir().unwrap();
     let mut witness = WitnessServer::bind().await;
-    let policy_path = dir.path().join("witnesses.policy");
-    std::fs::write(
-        &policy_path,
-        format!(
-            "witness cnel {} {}\nquorum cnel\n",
-            witness.vkey, witness.url
-        ),
-    )
-    .unwrap();
-    let db = format!("sqlite://{}", dir.path().join("log.db").display());
-    let mut config = crate::support::config(&db, &dir);
-    config.base_url = None;
-    config.checkpoint_seconds = 1;
-    config.witness_policy = Some(policy_path);
-    config.witness_fail_open = false;
-    let log = origine::server::spawn(&config).await.unwrap();
-    let base = format!("http://{}", log.addr);
-    let admin = origine::service::tokens::create(&log.state.store, Role::Admin, None, None)
-        .await
-        .unwrap()
-        .0;
-    let app = TestApp::over(&log, config.clone());
-    let producer = app.producer_token_for_seed(&admin).await;
+    let w = WitnessedLog::start(&witness, false).await;
+    let (app, producer, base, log) = (w.app(), w.producer.clone(), w.base.clone(), &w.log);
     let issued = app.issue(&producer, "Q1").await;
     let id = issued["bundle"]["certificate"]["id"]
         .as_str()
@@ -307,7 +294,7 @@ async fn fail_closed_serves_only_checkpoints_that_meet_the_quorum() {
     assert_eq!(status, 503);
     let (status, _) = fetch(format!("{base}/api/v1/certificates/{id}/proof")).await;
     assert_eq!(status, 503);
-    witness.serve(&log);
+    witness.serve(log);
     let policy = Policy::parse(&fetch(format!("{base}/log/policy")).await.1).unwrap();
     until_witnessed(&base, &policy, 1).await;
     let (status, proof) = fetch(format!("{base}/api/v1/certificates/{id}/proof")).await;
