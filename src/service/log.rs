@@ -303,13 +303,7 @@ pub async fn accept_cosignatures(
             .iter()
             .find(|s| s.name == name && s.key_id == kid)
         {
-            let line = Note {
-                text: String::new(),
-                signatures: vec![sig.clone()],
-            }
-            .render();
-            let line = line.trim_start_matches('\n');
-            store.add_cosignature(cp.size, &name, line).await?;
+            store.add_cosignature(cp.size, &name, &sig.line()).await?;
             accepted += 1;
         }
     }

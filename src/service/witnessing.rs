@@ -59,14 +59,19 @@ async fn push_loop(
     loop {
         match store.latest_checkpoint().await {
             Ok(Some(cp)) if cosigned.is_none_or(|size| size < cp.size) => {
-                match push(&store, &witness, &cp, &mut witnessed).await {
-                    Ok(line) => {
-                        if let Err(e) = store
-                            .add_cosignature(cp.size, &witness.key_name, &line)
-                            .await
-                        {
-                            tracing::warn!(witness = %witness.name, error = %e, "could not store a cosignature");
-                        }
+                // The answer's cosignature is checked and stored as one a witness posts.
+                let accepted = match push(&store, &witness, &cp, &mut witnessed).await {
+                    Ok(answer) => tlog::accept_cosignatures(
+                        &store,
+                        std::slice::from_ref(&witness.vkey),
+                        &format!("{}{answer}", cp.note),
+                    )
+                    .await
+                    .map_err(|e| anyhow!("the witness's answer: {e}")),
+                    Err(e) => Err(e),
+                };
+                match accepted {
+                    Ok(_) => {
                         cosigned = Some(cp.size);
                         backoff = Duration::from_secs(1);
                         // A newer checkpoint may have been published meanwhile.
@@ -91,7 +96,7 @@ async fn push_loop(
 }
 
 /// One `add-checkpoint` of `cp` to `witness`, resynchronising on 409; returns the
-/// witness's verified cosignature line.
+/// witness's answer (its signature lines), not yet checked.
 async fn push(
     store: &Store,
     witness: &PolicyWitness,
@@ -127,7 +132,7 @@ async fn push(
         match status {
             200 => {
                 *witnessed = cp.size;
-                return cosignature_line(&cp.note, &answer, witness);
+                return Ok(answer);
             }
             409 if content_type.starts_with("text/x.tlog.size") => {
                 *witnessed = answer
@@ -139,30 +144,6 @@ async fn push(
         }
     }
     bail!("{url} answered 409 twice")
-}
-
-/// The witness's line among `answer`'s signature lines, checked over our checkpoint.
-fn cosignature_line(
-    checkpoint: &str,
-    answer: &str,
-    witness: &PolicyWitness,
-) -> anyhow::Result<String> {
-    let cosigned = Note::parse(&format!("{checkpoint}{answer}"))
-        .map_err(|e| anyhow!("the witness's answer is not signature lines: {e}"))?;
-    note::verify_cosignature(&cosigned, &witness.key_name, &witness.key)
-        .map_err(|e| anyhow!("the witness's cosignature does not verify: {e}"))?;
-    let id = note::cosignature_key_id(&witness.key_name, witness.key.as_bytes());
-    let signature = cosigned
-        .signatures
-        .into_iter()
-        .find(|s| s.name == witness.key_name && s.key_id == id)
-        .ok_or_else(|| anyhow!("no cosignature by {}", witness.key_name))?;
-    let line = Note {
-        text: String::new(),
-        signatures: vec![signature],
-    }
-    .render();
-    Ok(line.trim_start_matches('\n').to_owned())
 }
 
 async fn post(url: String, body: String) -> anyhow::Result<(u16, String, String)> {

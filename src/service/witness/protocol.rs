@@ -235,12 +235,7 @@ impl Witness {
         let cosignature = note::cosign(&request.note.text, &self.name, &self.key, timestamp)
             .map_err(|e| anyhow::anyhow!("cosigning: {e}"))?;
         self.state.put(&cp.origin, &request.note.render())?;
-        let line = Note {
-            text: String::new(),
-            signatures: vec![cosignature],
-        }
-        .render();
-        Ok(Ok(line.trim_start_matches('\n').to_owned()))
+        Ok(Ok(cosignature.line()))
     }
 }
 
