@@ -163,8 +163,8 @@ impl Policy {
                     let threshold = match *threshold {
                         "all" => members.len(),
                         "any" => 1,
-                        k => match k.parse::<usize>() {
-                            Ok(v) if (1..=members.len()).contains(&v) && !k.starts_with('0') => v,
+                        k => match note::parse_decimal(k).and_then(|v| usize::try_from(v).ok()) {
+                            Some(v) if (1..=members.len()).contains(&v) => v,
                             _ => {
                                 return fail(
                                     n,

@@ -76,26 +76,9 @@ impl TlogProof {
         };
         let index = next
             .strip_prefix("index ")
-            .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
-            .filter(|d| *d == "0" || !d.starts_with('0'))
-            .and_then(|d| d.parse().ok())
+            .and_then(note::parse_decimal)
             .ok_or_else(|| format!("{next:?} is not `index <N>`"))?;
-        let mut proof = Vec::new();
-        loop {
-            let l = line()?;
-            if l.is_empty() {
-                break;
-            }
-            if proof.len() == MAX_PROOF_LINES {
-                return Err(format!("more than {MAX_PROOF_LINES} proof lines"));
-            }
-            let hash = BASE64
-                .decode(l.as_bytes())
-                .ok()
-                .and_then(|b| Hash::try_from(b).ok())
-                .ok_or_else(|| format!("proof line {} is not a base64 hash", proof.len() + 1))?;
-            proof.push(hash);
-        }
+        let (proof, rest) = hash_lines(rest)?;
         let checkpoint = Note::parse(rest).map_err(|e| format!("the checkpoint: {e}"))?;
         Ok(Self {
             extra,
@@ -130,6 +113,34 @@ impl TlogProof {
             },
         )?;
         Ok(cp)
+    }
+}
+
+/// The hash lines that start `text` up to a blank line — a proof as C2SP tlog-proof and
+/// tlog-witness write it: at most [`MAX_PROOF_LINES`], each one standard base64 SHA-256 hash.
+/// Returns them and the text after the blank line.
+///
+/// # Errors
+/// More lines than allowed, a line that is not a base64 hash, or no blank line.
+pub fn hash_lines(mut text: &str) -> Result<(Vec<Hash>, &str), String> {
+    let mut hashes = Vec::new();
+    loop {
+        let (line, rest) = text
+            .split_once('\n')
+            .ok_or_else(|| "no blank line before the checkpoint".to_owned())?;
+        text = rest;
+        if line.is_empty() {
+            return Ok((hashes, text));
+        }
+        if hashes.len() == MAX_PROOF_LINES {
+            return Err(format!("more than {MAX_PROOF_LINES} proof lines"));
+        }
+        let hash = BASE64
+            .decode(line.as_bytes())
+            .ok()
+            .and_then(|b| Hash::try_from(b).ok())
+            .ok_or_else(|| format!("proof line {} is not a base64 hash", hashes.len() + 1))?;
+        hashes.push(hash);
     }
 }
 

@@ -70,8 +70,10 @@ impl Checkpoint {
     }
 }
 
-/// ASCII decimal without sign or leading zeroes (except `0` itself), within `u64`.
-fn parse_decimal(s: &str) -> Option<u64> {
+/// ASCII decimal without sign or leading zeroes (except `0` itself), within `u64`: how
+/// C2SP formats write sizes and indexes.
+#[must_use]
+pub fn parse_decimal(s: &str) -> Option<u64> {
     let canonical =
         !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && (s == "0" || !s.starts_with('0'));
     if canonical { s.parse().ok() } else { None }

@@ -27,7 +27,7 @@ mod tests;
 
 use data_encoding::BASE64;
 
-pub use checkpoint::Checkpoint;
+pub use checkpoint::{Checkpoint, parse_decimal};
 pub use cosignature::{cosign, cosignature_message, verify_cosignature};
 pub use keys::{
     KeyName, cosignature_key_id, ed25519_key_id, format_vkey, key_id, parse_skey, parse_vkey,

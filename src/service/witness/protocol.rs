@@ -12,7 +12,7 @@ use crate::log::note::{self, Checkpoint, Note};
 use crate::log::policy::Policy;
 
 /// Most consistency proof lines a request may carry (the spec's limit).
-pub const MAX_PROOF_LINES: usize = 63;
+pub const MAX_PROOF_LINES: usize = crate::log::proof::MAX_PROOF_LINES;
 
 /// Largest request body a witness reads; a checkpoint with many cosignatures is a few KiB.
 pub const MAX_REQUEST: usize = 64 << 10;
@@ -51,43 +51,17 @@ impl AddCheckpoint {
             return Err(format!("the request is over {MAX_REQUEST} bytes"));
         }
         let text = std::str::from_utf8(body).map_err(|_| "the request is not UTF-8".to_owned())?;
-        let (old_line, mut rest) = text
+        let (old_line, rest) = text
             .split_once('\n')
             .ok_or_else(|| "no old size line".to_owned())?;
         let old = old_line
             .strip_prefix("old ")
-            .and_then(canonical_decimal)
+            .and_then(note::parse_decimal)
             .ok_or_else(|| format!("{old_line:?} is not `old <size>`"))?;
-        let mut proof = Vec::new();
-        loop {
-            let (line, after) = rest
-                .split_once('\n')
-                .ok_or_else(|| "no blank line before the checkpoint".to_owned())?;
-            rest = after;
-            if line.is_empty() {
-                break;
-            }
-            if proof.len() == MAX_PROOF_LINES {
-                return Err(format!(
-                    "more than {MAX_PROOF_LINES} consistency proof lines"
-                ));
-            }
-            let hash = BASE64
-                .decode(line.as_bytes())
-                .ok()
-                .and_then(|b| Hash::try_from(b).ok())
-                .ok_or_else(|| format!("proof line {} is not a base64 hash", proof.len() + 1))?;
-            proof.push(hash);
-        }
+        let (proof, rest) = crate::log::proof::hash_lines(rest)?;
         let note = Note::parse(rest).map_err(|e| format!("the checkpoint: {e}"))?;
         Ok(Self { old, proof, note })
     }
-}
-
-fn canonical_decimal(s: &str) -> Option<u64> {
-    let canonical =
-        !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && (s == "0" || !s.starts_with('0'));
-    if canonical { s.parse().ok() } else { None }
 }
 
 /// Why a checkpoint was not cosigned, each with the spec's status ([`Refusal::status`]).
